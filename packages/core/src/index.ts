@@ -1,0 +1,3 @@
+export * from './datasets/index.js';
+export * from './errors.js';
+export * from './llm/catalog.js';

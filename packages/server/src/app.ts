@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { requireApiKey } from './auth/plugin.js';
+import { AuthService } from './auth/service.js';
+import { LocalBlobStore } from './blobs/local.js';
+import { UrlSigner } from './blobs/signing.js';
+import type { ServerConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { type Database, openDatabase } from './db/index.js';
+import { errorHandler } from './errors.js';
+import { LocalJobRunner } from './jobs/local.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { downloadRoutes } from './routes/downloads.js';
+import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { seedDatasetRoutes } from './routes/seed-datasets.js';
+import { DatasetService } from './services/datasets.js';
+import { HealthService } from './services/health.js';
+import { ModelService } from './services/models.js';
+import { VERSION } from './version.js';
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+  /** Internal routes (docs UI assets, the schema itself) that the OpenAPI document leaves out. */
+  hidden: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeSummaries: RouteSummary[];
+  }
+  interface FastifyContextConfig {
+    /** JSON Schema of a multipart body, for the OpenAPI document only (parts are validated while streaming). */
+    multipartBody?: object;
+  }
+}
+
+/** Builds every service on the configured storage (the composition root). */
+export async function createContext(
+  config: ServerConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AppContext> {
+  if (config.redisUrl) {
+    throw new Error(
+      'OPENFRAMER_REDIS_URL is set, but the queue-backed job runner is not available in this version; unset it to use the in-process runner',
+    );
+  }
+  const database = await openDatabase(config);
+  try {
+    const blobs = new LocalBlobStore(config.dataDir);
+    const secret = config.secretKey ?? (await signingSecret(database.db));
+    const signer = new UrlSigner(
+      secret,
+      config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.port}`,
+    );
+    const jobs = new LocalJobRunner(database.db, { concurrency: config.jobConcurrency });
+    const auth = new AuthService(database.db, config);
+    if (config.init) await auth.ensureInitKey(config.init);
+    return {
+      config,
+      database,
+      blobs,
+      signer,
+      jobs,
+      services: {
+        auth,
+        datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
+        health: new HealthService(database, jobs, blobs.kind, VERSION),
+        models: new ModelService(env, config.llm.baseUrl),
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** The signing secret is made once and kept in the database, so every instance signs alike. */
+async function signingSecret(db: Kysely<Database>): Promise<string> {
+  const candidate = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('settings')
+    .values({ key: 'url_signing_secret', value: candidate })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'url_signing_secret')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export const hostForUrl = (host: string) =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+export async function buildApp(
+  ctx: AppContext,
+  options: { logger?: boolean | object } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel, redact: ['req.headers.authorization'] },
+    // DataFramer paths end in "/"; clients that drop it reach the same route.
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+  });
+  const routes: RouteSummary[] = [];
+  app.decorate('routeSummaries', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const hidden =
+      Boolean((route.schema as { hide?: boolean } | undefined)?.hide) || route.url.startsWith('/api/docs');
+    for (const method of methods)
+      if (!['HEAD', 'OPTIONS'].includes(method)) routes.push({ method, url: route.url, hidden });
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ detail: `Not found: ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  await app.register(multipart, {
+    limits: {
+      // Our own per-type limits apply while streaming; these are outer bounds against abuse.
+      fileSize: 64 * 1024 * 1024,
+      files: 1001,
+      fields: 2100,
+      fieldSize: 1024 * 1024,
+      parts: 3200,
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OpenFramer API',
+        version: VERSION,
+        description:
+          'DataFramer-compatible REST API for synthetic data: seed datasets, specs, runs, evaluations.',
+        license: { name: 'Apache-2.0' },
+      },
+      components: {
+        securitySchemes: { BearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'API Key' } },
+      },
+      security: [{ BearerAuth: [] }],
+    },
+    transform: (args) => {
+      const out = jsonSchemaTransform(args);
+      const multipartBody = (args.route.config as { multipartBody?: object } | undefined)?.multipartBody;
+      if (multipartBody) (out.schema as Record<string, unknown>).body = multipartBody;
+      return out;
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(ctx));
+  await app.register(downloadRoutes(ctx));
+  await app.register(async (authed) => {
+    requireApiKey(authed, ctx.services.auth);
+    await authed.register(modelRoutes(ctx));
+    await authed.register(apiKeyRoutes(ctx));
+    await authed.register(seedDatasetRoutes(ctx));
+  });
+  return app;
+}

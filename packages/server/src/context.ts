@@ -1,0 +1,24 @@
+import type { AuthService } from './auth/service.js';
+import type { UrlSigner } from './blobs/signing.js';
+import type { BlobStore } from './blobs/store.js';
+import type { ServerConfig } from './config.js';
+import type { DatabaseHandle } from './db/index.js';
+import type { JobRunner } from './jobs/runner.js';
+import type { DatasetService } from './services/datasets.js';
+import type { HealthService } from './services/health.js';
+import type { ModelService } from './services/models.js';
+
+/** Everything a route needs, built once at start (the composition root is `createContext`). */
+export interface AppContext {
+  config: ServerConfig;
+  database: DatabaseHandle;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  jobs: JobRunner;
+  services: {
+    auth: AuthService;
+    datasets: DatasetService;
+    health: HealthService;
+    models: ModelService;
+  };
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// The API suite runs twice: on SQLite (the embedded default) and on PostgreSQL (found or started on loopback).
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'api-sqlite',
+          include: ['packages/server/test/api/**/*.test.ts'],
+          env: { OPENFRAMER_TEST_DB: 'sqlite' },
+        },
+      },
+      {
+        test: {
+          name: 'api-postgres',
+          include: ['packages/server/test/api/**/*.test.ts'],
+          env: { OPENFRAMER_TEST_DB: 'postgres' },
+        },
+      },
+      {
+        test: {
+          name: 'process',
+          include: ['packages/server/test/process/**/*.test.ts', 'packages/cli/test/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+});
