@@ -13,7 +13,7 @@ export function keysCommand(): Command {
     .requiredOption('--email <email>', 'user email')
     .addHelpText(
       'after',
-      "\nWorks on the server's database directly (same OPENFRAMER_* variables as `serve`).\n\nExample:\n  export DATAFRAMER_API_KEY=$(openframer keys create --company Acme --email ana@acme.test)",
+      "\nWorks on the server's database directly (same OPENFRAMER_* variables as `serve`).\n\nExample:\n  export DATAFRAMER_API_KEY=$(openframer keys create --company Acme --email ana@acme.test)\n",
     )
     .action(async (opts: { company: string; email: string }) => {
       let config: ReturnType<typeof loadConfig>;

@@ -22,7 +22,10 @@ export function shortSampleCompatibility(
   }
   const structured = files.filter((f) => !TEXT_FORMATS.has(f.format));
   if (type === 'SINGLE_FILE' || structured.length > 0) {
-    return result(false, 'Structured files (CSV, JSON, JSONL) need long samples to preserve the data structure.');
+    return result(
+      false,
+      'Structured files (CSV, JSON, JSONL) need long samples to preserve the data structure.',
+    );
   }
   if (files.length === 0) return result(false, 'The dataset has no seed files to judge; use long samples.');
 
@@ -33,7 +36,10 @@ export function shortSampleCompatibility(
   if (longest) {
     const which = long.length === 1 ? 'One seed file is' : `${long.length} seed files are`;
     const chars = (longest.textLength ?? 0).toLocaleString('en-US');
-    return result(false, `${which} longer than 500 words (${longest.path}: ${chars} characters); use long samples.`);
+    return result(
+      false,
+      `${which} longer than 500 words (${longest.path}: ${chars} characters); use long samples.`,
+    );
   }
   return result(true, 'All seeds are short text documents: short and long samples both work.');
 }

@@ -46,7 +46,8 @@ export async function inspectCsv(
           header = checkHeader(record, path, startLine);
         } else {
           if (record.length !== header.length) {
-            const where = startLine === endLine ? `line ${startLine}` : `the record on lines ${startLine}-${endLine}`;
+            const where =
+              startLine === endLine ? `line ${startLine}` : `the record on lines ${startLine}-${endLine}`;
             throw new InvalidInputError(
               `${path}: ${where} has ${plural(record.length, 'field')}, the header has ${header.length}.`,
               'files',

@@ -62,9 +62,12 @@ describe('formatFromFileName', () => {
     expect(formatFromFileName(name)).toBe(format);
   });
 
-  it.each(['README', 'report.docx', '.csv', 'trailing.', 'archive.csv.gz'])('%s has no seed format', (name) => {
-    expect(formatFromFileName(name)).toBeUndefined();
-  });
+  it.each(['README', 'report.docx', '.csv', 'trailing.', 'archive.csv.gz'])(
+    '%s has no seed format',
+    (name) => {
+      expect(formatFromFileName(name)).toBeUndefined();
+    },
+  );
 
   it('finds extensions only after a non-leading dot', () => {
     expect(fileExtension('.hidden')).toBeUndefined();
@@ -91,8 +94,12 @@ describe('formatProblem', () => {
     expect(formatProblem('report.docx', 'MULTI_FILE')).toBe(
       'unsupported file type ".docx"; MULTI_FILE datasets accept .txt, .md, .markdown, .json, .csv, .jsonl, .ndjson or .pdf files',
     );
-    expect(formatProblem('README', 'SINGLE_FILE')).toMatch(/^has no file extension; SINGLE_FILE datasets accept/);
-    expect(formatProblem('notes.txt', 'SINGLE_FILE')).toMatch(/^TXT files are not accepted in SINGLE_FILE datasets/);
+    expect(formatProblem('README', 'SINGLE_FILE')).toMatch(
+      /^has no file extension; SINGLE_FILE datasets accept/,
+    );
+    expect(formatProblem('notes.txt', 'SINGLE_FILE')).toMatch(
+      /^TXT files are not accepted in SINGLE_FILE datasets/,
+    );
     expect(formatProblem('notes.txt', 'MULTI_FOLDER')).toBeUndefined();
   });
 });

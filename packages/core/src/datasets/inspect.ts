@@ -43,7 +43,10 @@ export async function inspectSeedFile(file: StagedFile, type: DatasetType): Prom
       Object.assign(result, await inspectCsv(chunks, path, limits.minRecords));
       break;
     case 'json':
-      Object.assign(result, await inspectJson(chunks, path, isTable ? { minRecords: limits.minRecords } : null));
+      Object.assign(
+        result,
+        await inspectJson(chunks, path, isTable ? { minRecords: limits.minRecords } : null),
+      );
       break;
     case 'jsonl':
       Object.assign(result, await inspectJsonl(chunks, path, limits.minRecords, isTable));

@@ -26,14 +26,22 @@ class Fail {
 const VALUE = 'a value (object, array, string, number, true, false or null)';
 
 /** Undefined when `text` is valid JSON; otherwise the first error. `endName` names the end of `text` in messages. */
-export function findJsonSyntaxError(text: string, endName = 'the end of the file'): JsonSyntaxError | undefined {
+export function findJsonSyntaxError(
+  text: string,
+  endName = 'the end of the file',
+): JsonSyntaxError | undefined {
   try {
     scan(text);
     return undefined;
   } catch (err) {
     if (!(err instanceof Fail)) throw err;
     const { line, column } = lineAndColumn(text, err.offset);
-    return { offset: err.offset, line, column, message: `expected ${err.expected}, found ${found(text, err.offset, endName)}` };
+    return {
+      offset: err.offset,
+      line,
+      column,
+      message: `expected ${err.expected}, found ${found(text, err.offset, endName)}`,
+    };
   }
 }
 
@@ -152,11 +160,13 @@ function scanString(text: string, start: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x22) return i + 1;
-    if (c < 0x20) throw new Fail(i, 'a closing \'"\' or an escaped character (write control characters as \\n, \\t, ...)');
+    if (c < 0x20)
+      throw new Fail(i, "a closing '\"' or an escaped character (write control characters as \\n, \\t, ...)");
     if (c === 0x5c) {
       const e = text[i + 1];
       if (e === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Fail(i, 'four hex digits after \\u');
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+          throw new Fail(i, 'four hex digits after \\u');
         i += 6;
       } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
         i += 2;
@@ -168,7 +178,10 @@ function scanString(text: string, start: number): number {
     i++;
   }
   const opened = lineAndColumn(text, start);
-  throw new Fail(text.length, `'"' to close the string opened at line ${opened.line} column ${opened.column}`);
+  throw new Fail(
+    text.length,
+    `'"' to close the string opened at line ${opened.line} column ${opened.column}`,
+  );
 }
 
 function scanNumber(text: string, start: number): number {
@@ -207,5 +220,7 @@ function found(text: string, offset: number, endName: string): string {
   if (offset >= text.length) return endName;
   const cp = text.codePointAt(offset)!;
   const ch = String.fromCodePoint(cp);
-  return cp < 0x20 || cp === 0x7f ? `character U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `'${ch}'`;
+  return cp < 0x20 || cp === 0x7f
+    ? `character U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    : `'${ch}'`;
 }

@@ -4,7 +4,11 @@ import { MB } from './limits.js';
 import { checkDatasetShape, type DatasetFileShape } from './shape.js';
 import type { DatasetType } from './types.js';
 
-const file = (name: string, folder: string | null = null, size = 100): DatasetFileShape => ({ name, folder, size });
+const file = (name: string, folder: string | null = null, size = 100): DatasetFileShape => ({
+  name,
+  folder,
+  size,
+});
 
 function problem(type: DatasetType, files: DatasetFileShape[]): InvalidInputError | TooLargeError {
   try {
@@ -35,7 +39,9 @@ describe('checkDatasetShape: SINGLE_FILE', () => {
     expect(problem('SINGLE_FILE', [file('notes.txt')]).message).toBe(
       'notes.txt: TXT files are not accepted in SINGLE_FILE datasets; SINGLE_FILE datasets accept .csv, .json, .jsonl or .ndjson files (use MULTI_FILE for text and PDF documents).',
     );
-    expect(problem('SINGLE_FILE', [file('paper.pdf')]).message).toMatch(/^paper\.pdf: PDF files are not accepted/);
+    expect(problem('SINGLE_FILE', [file('paper.pdf')]).message).toMatch(
+      /^paper\.pdf: PDF files are not accepted/,
+    );
     expect(problem('SINGLE_FILE', [file('data.xlsx')]).message).toBe(
       'data.xlsx: unsupported file type ".xlsx"; SINGLE_FILE datasets accept .csv, .json, .jsonl or .ndjson files.',
     );
@@ -45,7 +51,9 @@ describe('checkDatasetShape: SINGLE_FILE', () => {
     expect(() => checkDatasetShape('SINGLE_FILE', [file('a.csv', null, 50 * MB)])).not.toThrow();
     const err = problem('SINGLE_FILE', [file('a.csv', null, 50 * MB + 1)]);
     expect(err).toBeInstanceOf(TooLargeError);
-    expect(err.message).toBe('a.csv: is 52,428,801 bytes, over the 50 MB per-file limit for SINGLE_FILE datasets.');
+    expect(err.message).toBe(
+      'a.csv: is 52,428,801 bytes, over the 50 MB per-file limit for SINGLE_FILE datasets.',
+    );
   });
 
   it('refuses a file in a folder', () => {
@@ -60,14 +68,23 @@ describe('checkDatasetShape: MULTI_FILE', () => {
 
   it('accepts 2 to 1000 files of any seed format', () => {
     const names = ['a.txt', 'b.md', 'c.json', 'd.csv', 'e.jsonl', 'f.pdf', 'g.markdown', 'h.NDJSON'];
-    expect(() => checkDatasetShape('MULTI_FILE', names.map((n) => file(n)))).not.toThrow();
+    expect(() =>
+      checkDatasetShape(
+        'MULTI_FILE',
+        names.map((n) => file(n)),
+      ),
+    ).not.toThrow();
     expect(() => checkDatasetShape('MULTI_FILE', many(2))).not.toThrow();
     expect(() => checkDatasetShape('MULTI_FILE', many(1000, 1000))).not.toThrow();
   });
 
   it('counts files', () => {
-    expect(problem('MULTI_FILE', many(1)).message).toBe('A MULTI_FILE dataset needs at least 2 files, got 1.');
-    expect(problem('MULTI_FILE', many(1001)).message).toBe('A MULTI_FILE dataset holds at most 1000 files, got 1001.');
+    expect(problem('MULTI_FILE', many(1)).message).toBe(
+      'A MULTI_FILE dataset needs at least 2 files, got 1.',
+    );
+    expect(problem('MULTI_FILE', many(1001)).message).toBe(
+      'A MULTI_FILE dataset holds at most 1000 files, got 1001.',
+    );
   });
 
   it('limits each file to 1 MB and the total to 50 MB', () => {
@@ -77,11 +94,15 @@ describe('checkDatasetShape: MULTI_FILE', () => {
     expect(big.message).toBe('big.pdf: is 3 MB, over the 1 MB per-file limit for MULTI_FILE datasets.');
     const total = problem('MULTI_FILE', many(51, MB));
     expect(total).toBeInstanceOf(TooLargeError);
-    expect(total.message).toBe('The files add up to 51 MB, over the 50 MB total limit for MULTI_FILE datasets.');
+    expect(total.message).toBe(
+      'The files add up to 51 MB, over the 50 MB total limit for MULTI_FILE datasets.',
+    );
   });
 
   it('refuses empty files and nonsense sizes', () => {
-    expect(problem('MULTI_FILE', [file('a.txt'), file('b.txt', null, 0)]).message).toBe('b.txt: is empty (0 bytes).');
+    expect(problem('MULTI_FILE', [file('a.txt'), file('b.txt', null, 0)]).message).toBe(
+      'b.txt: is empty (0 bytes).',
+    );
     expect(problem('MULTI_FILE', [file('a.txt'), file('b.txt', null, -1)]).message).toBe(
       'b.txt: has an invalid size (-1).',
     );
@@ -99,7 +120,9 @@ describe('checkDatasetShape: MULTI_FILE', () => {
     expect(problem('MULTI_FILE', [file('a.txt'), file('x/y.txt')]).message).toBe(
       'File name "x/y.txt" must not contain "/" or "\\".',
     );
-    expect(problem('MULTI_FILE', [file('a.txt'), file('..')]).message).toBe('File name ".." must not be "." or "..".');
+    expect(problem('MULTI_FILE', [file('a.txt'), file('..')]).message).toBe(
+      'File name ".." must not be "." or "..".',
+    );
     expect(problem('MULTI_FILE', [file('a.txt'), file('a\nb.txt')]).message).toBe(
       'File name "a\\nb.txt" must not contain control characters.',
     );
@@ -141,7 +164,9 @@ describe('checkDatasetShape: MULTI_FOLDER', () => {
 
   it('allows at most 20 files per folder', () => {
     const files = [...Array.from({ length: 21 }, (_, i) => file(`a${i}.txt`, 'one')), file('b.txt', 'two')];
-    expect(problem('MULTI_FOLDER', files).message).toBe('Folder "one" holds 21 files; a folder may hold at most 20.');
+    expect(problem('MULTI_FOLDER', files).message).toBe(
+      'Folder "one" holds 21 files; a folder may hold at most 20.',
+    );
   });
 
   it('validates folder names', () => {
@@ -158,15 +183,19 @@ describe('checkDatasetShape: MULTI_FOLDER', () => {
   });
 
   it('treats the same name in different folders as different files, but not in the same folder', () => {
-    expect(() => checkDatasetShape('MULTI_FOLDER', [file('a.txt', 'one'), file('a.txt', 'two')])).not.toThrow();
-    expect(problem('MULTI_FOLDER', [file('a.txt', 'one'), file('a.txt', 'one'), file('b.txt', 'two')]).message).toBe(
-      'one/a.txt: appears more than once in the dataset.',
-    );
+    expect(() =>
+      checkDatasetShape('MULTI_FOLDER', [file('a.txt', 'one'), file('a.txt', 'two')]),
+    ).not.toThrow();
+    expect(
+      problem('MULTI_FOLDER', [file('a.txt', 'one'), file('a.txt', 'one'), file('b.txt', 'two')]).message,
+    ).toBe('one/a.txt: appears more than once in the dataset.');
   });
 
   it('applies the same size limits as MULTI_FILE', () => {
     const err = problem('MULTI_FOLDER', [file('a.txt', 'one'), file('b.txt', 'two', MB + 1)]);
     expect(err).toBeInstanceOf(TooLargeError);
-    expect(err.message).toBe('two/b.txt: is 1,048,577 bytes, over the 1 MB per-file limit for MULTI_FOLDER datasets.');
+    expect(err.message).toBe(
+      'two/b.txt: is 1,048,577 bytes, over the 1 MB per-file limit for MULTI_FOLDER datasets.',
+    );
   });
 });

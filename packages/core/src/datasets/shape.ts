@@ -45,7 +45,10 @@ export function checkDatasetShape(type: DatasetType, files: readonly DatasetFile
 
     if (type === 'MULTI_FOLDER') {
       if (file.folder === null) {
-        throw new InvalidInputError(`${path}: every file of a MULTI_FOLDER dataset must be in a folder.`, FOLDERS);
+        throw new InvalidInputError(
+          `${path}: every file of a MULTI_FOLDER dataset must be in a folder.`,
+          FOLDERS,
+        );
       }
     } else if (file.folder !== null) {
       throw new InvalidInputError(

@@ -4,7 +4,12 @@ import { formatBytes } from './limits.js';
 import type { StagedFile } from './types.js';
 
 /** A StagedFile backed by a file on disk: each `open()` starts a fresh read from the beginning. */
-export function stagedFileFromPath(path: string, name: string, folder: string | null, size: number): StagedFile {
+export function stagedFileFromPath(
+  path: string,
+  name: string,
+  folder: string | null,
+  size: number,
+): StagedFile {
   return { name, folder, size, open: () => createReadStream(path) };
 }
 

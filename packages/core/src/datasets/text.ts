@@ -12,7 +12,10 @@ export function countCharacters(text: string): number {
 }
 
 /** A plain-text or Markdown seed: valid UTF-8 with something other than whitespace in it. */
-export async function inspectText(chunks: AsyncIterable<Buffer>, path: string): Promise<{ textLength: number }> {
+export async function inspectText(
+  chunks: AsyncIterable<Buffer>,
+  path: string,
+): Promise<{ textLength: number }> {
   let length = 0;
   let hasContent = false;
   for await (const text of decodeUtf8(chunks, path)) {

@@ -4,7 +4,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { InvalidInputError, isOpenFramerError, OpenFramerError, TooLargeError } from '../errors.js';
+import { InvalidInputError, isOpenFramerError, TooLargeError } from '../errors.js';
 import { DATASET_LIMITS, formatBytes, formatSizeOver, ZIP_LIMITS } from './limits.js';
 import { joinPath, nameProblem, quoteName } from './names.js';
 import type { DatasetType } from './types.js';
@@ -173,7 +173,10 @@ function classifyEntry(entry: yauzl.Entry, label: string): ListedEntry | null {
   for (const segment of segments) {
     const problem = nameProblem(segment);
     if (problem) {
-      throw new InvalidInputError(`${label}: the entry ${quoted} has an invalid name (${quoteName(segment)} ${problem}).`, FIELD);
+      throw new InvalidInputError(
+        `${label}: the entry ${quoted} has an invalid name (${quoteName(segment)} ${problem}).`,
+        FIELD,
+      );
     }
   }
   if (entry.isEncrypted()) {
@@ -184,10 +187,16 @@ function classifyEntry(entry: yauzl.Entry, label: string): ListedEntry | null {
   }
   // Unix modes live in the high 16 bits of the external attributes; zero means "not recorded" (DOS tools).
   if (mode === S_IFLNK) {
-    throw new InvalidInputError(`${label}: ${name} is a symbolic link; archives may contain only regular files.`, FIELD);
+    throw new InvalidInputError(
+      `${label}: ${name} is a symbolic link; archives may contain only regular files.`,
+      FIELD,
+    );
   }
   if (mode !== 0 && mode !== S_IFREG) {
-    throw new InvalidInputError(`${label}: ${name} is not a regular file; archives may contain only regular files.`, FIELD);
+    throw new InvalidInputError(
+      `${label}: ${name} is not a regular file; archives may contain only regular files.`,
+      FIELD,
+    );
   }
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
     throw new InvalidInputError(
@@ -207,29 +216,40 @@ function isJunk(segments: string[]): boolean {
 }
 
 /** Strips a wrapping folder, then decides the dataset type from how deep the files sit. */
-function planLayout(listed: ListedEntry[], label: string): { datasetType: DatasetType; files: PlannedFile[] } {
+function planLayout(
+  listed: ListedEntry[],
+  label: string,
+): { datasetType: DatasetType; files: PlannedFile[] } {
   if (listed.length === 0) {
     throw new InvalidInputError(
       `${label}: contains no files (only folders or system files such as __MACOSX or .DS_Store).`,
       FIELD,
     );
   }
-  const top = listed[0]!.segments[0];
+  // A zipped folder puts everything under one top folder: that folder is packaging, not a dataset folder.
+  const top = listed[0]!.segments[0]!;
   const wrapped = listed.every((l) => l.segments.length >= 2 && l.segments[0] === top);
-  const entries = listed.map((l) => ({ entry: l.entry, segments: wrapped ? l.segments.slice(1) : l.segments }));
+  const entries = listed.map((l) => ({
+    entry: l.entry,
+    segments: wrapped ? l.segments.slice(1) : l.segments,
+  }));
+  // Messages quote the names as they are in the archive, which is what the person sees.
+  const original = (e: { entry: yauzl.Entry }): string => e.entry.fileName;
 
   const nested = entries.find((e) => e.segments.length > 2);
   if (nested) {
+    const below = wrapped ? ` below "${top}/"` : '';
     throw new InvalidInputError(
-      `${label}: nested folders are not supported: ${nested.segments.join('/')} (put files at the top level, or one folder deep for MULTI_FOLDER).`,
+      `${label}: nested folders are not supported: ${original(nested)} (files may sit at the top level${below}, or one folder deep for MULTI_FOLDER).`,
       FIELD,
     );
   }
   const atRoot = entries.find((e) => e.segments.length === 1);
   const inFolder = entries.find((e) => e.segments.length === 2);
   if (atRoot && inFolder) {
+    const where = wrapped ? [`directly in "${top}/"`, 'its subfolders'] : ['at the top level', 'folders'];
     throw new InvalidInputError(
-      `${label}: mixes files at the top level (${atRoot.segments.join('/')}) with files in folders (${inFolder.segments.join('/')}); put every file in a folder, or none.`,
+      `${label}: mixes files ${where[0]} (${original(atRoot)}) with files in ${where[1]} (${original(inFolder)}); put every file in a folder, or none.`,
       FIELD,
     );
   }
@@ -243,7 +263,11 @@ function planLayout(listed: ListedEntry[], label: string): { datasetType: Datase
     seen.add(path);
     return { entry, name, folder, path };
   });
-  const datasetType: DatasetType = inFolder ? 'MULTI_FOLDER' : files.length === 1 ? 'SINGLE_FILE' : 'MULTI_FILE';
+  const datasetType: DatasetType = inFolder
+    ? 'MULTI_FOLDER'
+    : files.length === 1
+      ? 'SINGLE_FILE'
+      : 'MULTI_FILE';
   return { datasetType, files };
 }
 
@@ -255,7 +279,12 @@ interface ByteLimits {
 }
 
 /** Checks the sizes the central directory declares; extraction then holds every entry to them. */
-function checkDeclaredSizes(files: PlannedFile[], type: DatasetType, label: string, limits: Limits): ByteLimits {
+function checkDeclaredSizes(
+  files: PlannedFile[],
+  type: DatasetType,
+  label: string,
+  limits: Limits,
+): ByteLimits {
   const typeLimits = DATASET_LIMITS[type];
   const byType = (limit: number, typeLimit: number, what: string): string =>
     `${formatBytes(Math.min(limit, typeLimit))} ${what}${typeLimit <= limit ? ` for ${type} datasets` : ''}`;
@@ -390,17 +419,27 @@ class EntryCounter extends Transform {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null, data?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (err?: Error | null, data?: Buffer) => void,
+  ): void {
     this.bytes += chunk.length;
     this.total.bytes += chunk.length;
     this.crc = crc32(chunk, this.crc);
     const { label, file, limits } = this;
     if (this.bytes > file.entry.uncompressedSize) {
-      callback(this.damaged(`it holds more data than its header declares (${file.entry.uncompressedSize} bytes)`));
+      callback(
+        this.damaged(`it holds more data than its header declares (${file.entry.uncompressedSize} bytes)`),
+      );
     } else if (this.bytes > limits.maxFile) {
-      callback(new TooLargeError(`${label}: ${file.path} is larger than the ${limits.fileLimitName}.`, FIELD));
+      callback(
+        new TooLargeError(`${label}: ${file.path} is larger than the ${limits.fileLimitName}.`, FIELD),
+      );
     } else if (this.total.bytes > limits.maxTotal) {
-      callback(new TooLargeError(`${label}: the files add up to more than the ${limits.totalLimitName}.`, FIELD));
+      callback(
+        new TooLargeError(`${label}: the files add up to more than the ${limits.totalLimitName}.`, FIELD),
+      );
     } else {
       callback(null, chunk);
     }
@@ -423,18 +462,23 @@ class EntryCounter extends Transform {
 }
 
 function extractionError(err: unknown, label: string, path: string): unknown {
-  if (err instanceof OpenFramerError || isOpenFramerError(err)) return err;
+  if (isOpenFramerError(err)) return err;
   // File-system errors (disk full, permissions) are the server's problem: let them through as they are.
   if (err instanceof Error && 'syscall' in err) return err;
   const reason = err instanceof Error ? err.message : String(err);
-  return new InvalidInputError(`${label}: ${path} could not be extracted; the archive is damaged (${reason}).`, FIELD);
+  return new InvalidInputError(
+    `${label}: ${path} could not be extracted; the archive is damaged (${reason}).`,
+    FIELD,
+  );
 }
 
 /** Turns yauzl's errors into messages for the person who uploaded the archive. */
 function zipError(err: Error, label: string): unknown {
   if ('syscall' in err) return err;
   const message = err.message;
-  const path = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/s.exec(message)?.[1];
+  const path = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/s.exec(
+    message,
+  )?.[1];
   if (message.startsWith('invalid relative path')) {
     return new InvalidInputError(
       `${label}: the entry ${quoteName(path ?? '')} points outside the archive (".." in its path); the archive was rejected.`,

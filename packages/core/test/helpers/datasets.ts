@@ -44,7 +44,9 @@ export function buildPdf(pages: string[][], options: { encrypted?: boolean } = {
   for (const lines of pages) {
     const ops = lines.map((line, i) => `${i === 0 ? '' : 'T* '}${pdfString(line)} Tj`).join('\n');
     const stream = lines.length === 0 ? '' : `BT /F1 12 Tf 14 TL 72 720 Td\n${ops}\nET`;
-    const contents = add(`<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`);
+    const contents = add(
+      `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
+    );
     kids.push(
       add(
         `<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${contents} 0 R >>`,
@@ -52,7 +54,8 @@ export function buildPdf(pages: string[][], options: { encrypted?: boolean } = {
     );
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
-  objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  objects[pagesObj - 1] =
+    `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
   let encrypt = '';
   if (options.encrypted) {
     const junk = 'ab'.repeat(32);
@@ -154,4 +157,30 @@ export function setCrc(zip: Buffer, crc: number): Buffer {
   const out = Buffer.from(zip);
   eachHeader(out, (o, kind) => out.writeUInt32LE(crc >>> 0, o + (kind === 'local' ? 14 : 16)));
   return out;
+}
+
+/**
+ * A StagedFile that streams `chunk` `times` times without holding it all in memory, and claims `declaredSize`
+ * (which may be a lie, to check that readers count the real bytes).
+ */
+export function repeatingStaged(
+  name: string,
+  chunk: string | Buffer,
+  times: number,
+  folder: string | null = null,
+  declaredSize = 100,
+): StagedFile {
+  const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  return {
+    name,
+    folder,
+    size: declaredSize,
+    open: () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < times; i++) yield piece;
+        })(),
+        { objectMode: false },
+      ),
+  };
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError, isOpenFramerError } from '@openframer/core';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,12 +20,19 @@ const tags = ['Seed Datasets'];
 const base = '/api/dataframer/seed-datasets';
 
 async function* uploadParts(req: FastifyRequest): AsyncIterable<UploadPart> {
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      yield { kind: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
-    } else {
-      yield { kind: 'field', name: part.fieldname, value: String(part.value ?? '') };
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        yield { kind: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
+      } else {
+        yield { kind: 'field', name: part.fieldname, value: String(part.value ?? '') };
+      }
     }
+  } catch (err) {
+    // The multipart parser's own errors (no boundary, body cut short) are the client's, not ours.
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (isOpenFramerError(err) || status < 500) throw err;
+    throw new InvalidInputError(`the multipart body is malformed: ${(err as Error).message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   ConflictError,
@@ -170,6 +170,7 @@ export class DatasetService {
     try {
       const fields = new Map<string, string>();
       let zipPath: string | undefined;
+      let zipName = 'zip_file';
       for await (const part of parts) {
         if (part.kind === 'field') {
           if (!['name', 'description'].includes(part.name)) {
@@ -196,12 +197,13 @@ export class DatasetService {
           field: 'zip_file',
         });
         zipPath = staged.path;
+        zipName = staged.name;
       }
       const name = parseName(fields.get('name'));
       const description = parseDescription(fields.get('description'));
       if (!zipPath) throw new InvalidInputError('zip_file is required', 'zip_file');
       await this.assertNameFree(principal.companyId, name);
-      const extracted = await extractZipArchive(zipPath, join(stagingDir, 'extracted'));
+      const extracted = await extractZipArchive(zipPath, join(stagingDir, 'extracted'), { archiveName: zipName });
       return await this.commit(principal, {
         name,
         description,
@@ -480,18 +482,33 @@ async function stageStream(
   const cap = Math.min(limits.perFile, limits.remaining);
   let size = 0;
   let exceeded = false;
-  stream.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > cap && !exceeded) {
-      exceeded = true;
-      stream.destroy(new Error('limit'));
-    }
+  let sourceError: Error | undefined;
+  stream.once('error', (err) => {
+    sourceError = err;
+  });
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > cap) {
+        exceeded = true;
+        done(new Error('upload limit passed'));
+      } else done(null, chunk);
+    },
   });
   try {
-    await pipeline(stream, createWriteStream(path));
+    await pipeline(stream, meter, createWriteStream(path));
   } catch (err) {
     await rm(path, { force: true });
-    if (exceeded || isMultipartSizeError(err)) throw sizeError(name, limits, field);
+    // The stream may have failed before we listened (the parser destroys it when the body breaks off).
+    sourceError ??= stream.errored ?? undefined;
+    if (exceeded || isMultipartSizeError(err) || isMultipartSizeError(sourceError))
+      throw sizeError(name, limits, field);
+    // The request body itself broke off or is malformed: the client's problem, not a server error.
+    if (sourceError)
+      throw new InvalidInputError(
+        `${name}: the upload is incomplete or malformed (${sourceError.message})`,
+        field,
+      );
     throw err;
   }
   if (stream.truncated) {
