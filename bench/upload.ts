@@ -74,7 +74,7 @@ function notes(rand: () => number): string {
   const words: string[] = [];
   for (let i = 0; i < n; i++) {
     let w = WORDS[Math.floor(rand() * WORDS.length)]!;
-    if (i > 0 && rand() < 0.12) w = `${w},`; // commas inside the field: must be quoted
+    if (i > 0 && rand() < 0.04) w = `${w},`; // commas inside the field: must be quoted
     words.push(w);
   }
   let text = words.join(' ').replace(/,$/, '');
@@ -84,13 +84,14 @@ function notes(rand: () => number): string {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-function generateCsv(path: string): { bytes: number; rows: number; ms: number } {
+function generateCsv(path: string): { bytes: number; rows: number; quoted: number; ms: number } {
   const t0 = performance.now();
   const rand = mulberry32(20261123);
   const fd = openSync(path, 'w');
   const header = 'id,order_date,shipped_at,category,region,amount,quantity,notes\n';
   let bytes = 0;
   let rows = 0;
+  let quoted = 0;
   let batch: string[] = [];
   let batchBytes = 0;
   const flush = () => {
@@ -106,6 +107,7 @@ function generateCsv(path: string): { bytes: number; rows: number; ms: number } 
   for (;;) {
     const day = new Date(start + Math.floor(rand() * 700) * 86_400_000);
     const shipped = new Date(day.getTime() + Math.floor(rand() * 5 * 86_400_000));
+    const text = notes(rand);
     const row =
       `${rows + 1},` +
       `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())},` +
@@ -114,18 +116,19 @@ function generateCsv(path: string): { bytes: number; rows: number; ms: number } 
       `${REGIONS[Math.floor(rand() * REGIONS.length)]},` +
       `${(rand() * 2000).toFixed(2)},` +
       `${1 + Math.floor(rand() * 20)},` +
-      `${notes(rand)}\n`;
+      `${text}\n`;
     const len = Buffer.byteLength(row, 'utf8');
     if (bytes + len > TARGET_BYTES) break;
     batch.push(row);
     batchBytes += len;
     bytes += len;
     rows++;
+    if (text.startsWith('"')) quoted++;
     if (batchBytes >= MB) flush();
   }
   flush();
   closeSync(fd);
-  return { bytes, rows, ms: performance.now() - t0 };
+  return { bytes, rows, quoted, ms: performance.now() - t0 };
 }
 
 // ---------- streamed multipart upload ----------
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
   try {
     const gen = generateCsv(csvPath);
     console.log(
-      `csv: ${fmt(gen.bytes / MB, 2)} MB (${gen.bytes} bytes, limit ${FILE_LIMIT}), ${gen.rows} records, 8 columns, generated in ${fmt(gen.ms / 1000, 2)} s`,
+      `csv: ${fmt(gen.bytes / MB, 2)} MB (${gen.bytes} bytes, limit ${FILE_LIMIT}), ${gen.rows} records, 8 columns (id, 2 dates, 2 categories, amount, quantity, free text; ${fmt((100 * gen.quoted) / gen.rows, 0)}% of rows quote the free text for commas or quotes), non-ASCII region names, generated in ${fmt(gen.ms / 1000, 2)} s`,
     );
 
     const profDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;

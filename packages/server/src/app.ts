@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { createLlmGateway, type LlmGateway, llmConfigFromEnv } from '@openframer/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -25,9 +26,13 @@ import { downloadRoutes } from './routes/downloads.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { seedDatasetRoutes } from './routes/seed-datasets.js';
+import { specRoutes } from './routes/specs.js';
+import { SecretBox } from './secrets.js';
 import { DatasetService } from './services/datasets.js';
 import { HealthService } from './services/health.js';
+import { LlmAccounting } from './services/llm-accounting.js';
 import { ModelService } from './services/models.js';
+import { SPEC_JOB, SpecService } from './services/specs.js';
 import { VERSION } from './version.js';
 
 export interface RouteSummary {
@@ -48,9 +53,15 @@ declare module 'fastify' {
 }
 
 /** Builds every service on the configured storage (the composition root). */
+export interface ContextOverrides {
+  /** A gateway to use instead of the one built from the environment. */
+  llm?: LlmGateway;
+}
+
 export async function createContext(
   config: ServerConfig,
   env: NodeJS.ProcessEnv = process.env,
+  overrides: ContextOverrides = {},
 ): Promise<AppContext> {
   if (config.redisUrl) {
     throw new Error(
@@ -68,17 +79,34 @@ export async function createContext(
     const jobs = new LocalJobRunner(database.db, { concurrency: config.jobConcurrency });
     const auth = new AuthService(database.db, config);
     if (config.init) await auth.ensureInitKey(config.init);
+    const llmConfig = llmConfigFromEnv(env);
+    const accounting = new LlmAccounting(database.db);
+    const llm = overrides.llm ?? createLlmGateway({ config: llmConfig, onCall: accounting.record });
+    const specs = new SpecService(
+      database.db,
+      blobs,
+      jobs,
+      llm,
+      llmConfig,
+      accounting,
+      new SecretBox(secret),
+    );
+    jobs.register(SPEC_JOB, specs.runAnalysisJob);
     return {
       config,
       database,
       blobs,
       signer,
       jobs,
+      llm,
+      llmConfig,
+      accounting,
       services: {
+        specs,
         auth,
         datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
         health: new HealthService(database, jobs, blobs.kind, VERSION),
-        models: new ModelService(env, config.llm.baseUrl),
+        models: new ModelService(llmConfig),
       },
     };
   } catch (err) {
@@ -176,6 +204,7 @@ export async function buildApp(
     await authed.register(modelRoutes(ctx));
     await authed.register(apiKeyRoutes(ctx));
     await authed.register(seedDatasetRoutes(ctx));
+    await authed.register(specRoutes(ctx));
   });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { LlmConfig, LlmGateway } from '@openframer/core';
 import type { AuthService } from './auth/service.js';
 import type { UrlSigner } from './blobs/signing.js';
 import type { BlobStore } from './blobs/store.js';
@@ -6,7 +7,9 @@ import type { DatabaseHandle } from './db/index.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { DatasetService } from './services/datasets.js';
 import type { HealthService } from './services/health.js';
+import type { LlmAccounting } from './services/llm-accounting.js';
 import type { ModelService } from './services/models.js';
+import type { SpecService } from './services/specs.js';
 
 /** Everything a route needs, built once at start (the composition root is `createContext`). */
 export interface AppContext {
@@ -15,10 +18,14 @@ export interface AppContext {
   blobs: BlobStore;
   signer: UrlSigner;
   jobs: JobRunner;
+  llm: LlmGateway;
+  llmConfig: LlmConfig;
+  accounting: LlmAccounting;
   services: {
     auth: AuthService;
     datasets: DatasetService;
     health: HealthService;
     models: ModelService;
+    specs: SpecService;
   };
 }

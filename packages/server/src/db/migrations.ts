@@ -136,6 +136,68 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_specs_runs_llm_calls': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('specs')
+        .addColumn('total_cost', 'double precision', (c) => c.notNull().defaultTo(0))
+        .execute();
+
+      // Runs exist here so a spec in use cannot be deleted; the generation pipeline adds what it needs.
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id'))
+        .addColumn('spec_id', 'text', (c) => c.notNull().references('specs.id'))
+        .addColumn('spec_version', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('number_of_samples', 'integer', (c) => c.notNull())
+        .addColumn('samples_completed', 'integer', (c) => c.notNull())
+        .addColumn('samples_failed', 'integer', (c) => c.notNull())
+        .addColumn('total_cost', 'double precision', (c) => c.notNull())
+        .addColumn('runtime_params', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .execute();
+      await db.schema.createIndex('runs_spec').on('runs').column('spec_id').execute();
+      await db.schema
+        .createIndex('runs_company_created')
+        .on('runs')
+        .columns(['company_id', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('llm_calls')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text')
+        .addColumn('job_id', 'text')
+        .addColumn('resource_type', 'text')
+        .addColumn('resource_id', 'text')
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('input_tokens', 'integer', (c) => c.notNull())
+        .addColumn('output_tokens', 'integer', (c) => c.notNull())
+        .addColumn('cached_input_tokens', 'integer', (c) => c.notNull())
+        .addColumn('thinking_tokens', 'integer', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+        .addColumn('latency_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('llm_calls_resource')
+        .on('llm_calls')
+        .columns(['resource_type', 'resource_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -82,6 +82,7 @@ export interface SpecTable {
   created_by_email: string;
   created_at: string;
   updated_at: string;
+  total_cost: number;
 }
 
 export interface SpecVersionTable {
@@ -111,6 +112,46 @@ export interface JobTable {
   finished_at: string | null;
 }
 
+export interface RunTable {
+  id: string;
+  company_id: string;
+  spec_id: string;
+  spec_version: number;
+  status: string;
+  number_of_samples: number;
+  samples_completed: number;
+  samples_failed: number;
+  total_cost: number;
+  runtime_params: string;
+  error: string | null;
+  created_by: string;
+  created_by_email: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface LlmCallTable {
+  id: string;
+  company_id: string | null;
+  job_id: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  model: string;
+  provider: string;
+  stage: string;
+  attempt: number;
+  outcome: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  thinking_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  error: string | null;
+  created_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -125,5 +166,7 @@ export interface Database {
   specs: SpecTable;
   spec_versions: SpecVersionTable;
   jobs: JobTable;
+  runs: RunTable;
+  llm_calls: LlmCallTable;
   settings: SettingTable;
 }

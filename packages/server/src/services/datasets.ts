@@ -203,7 +203,9 @@ export class DatasetService {
       const description = parseDescription(fields.get('description'));
       if (!zipPath) throw new InvalidInputError('zip_file is required', 'zip_file');
       await this.assertNameFree(principal.companyId, name);
-      const extracted = await extractZipArchive(zipPath, join(stagingDir, 'extracted'), { archiveName: zipName });
+      const extracted = await extractZipArchive(zipPath, join(stagingDir, 'extracted'), {
+        archiveName: zipName,
+      });
       return await this.commit(principal, {
         name,
         description,

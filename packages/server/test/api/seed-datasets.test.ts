@@ -278,6 +278,7 @@ describe('seed datasets', () => {
         created_by_email: 'ana@acme.test',
         created_at: nowIso(),
         updated_at: nowIso(),
+        total_cost: 0,
       })
       .execute();
     const refused = await h.request({ method: 'DELETE', url: `/api/dataframer/seed-datasets/${ds.id}/` });

@@ -33,7 +33,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...(pgdb ? { OPENFRAMER_DATABASE_URL: pgdb.url } : {}),
     ...env,
   });
-  const ctx = await createContext(config, {});
+  // Only what the test passes: no provider keys leak in from the machine.
+  const ctx = await createContext(config, env);
   const app = await buildApp(ctx, { logger: false });
   await ctx.jobs.start();
   const keyA = (

@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AdaptiveLimiter, LimiterRegistry, type Permit } from './concurrency.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('AdaptiveLimiter', () => {
+  it('admits up to the initial limit and queues the rest in FIFO order', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 2, min: 1, max: 8 });
+    const a = await limiter.acquire();
+    const b = await limiter.acquire();
+    const order: string[] = [];
+    const c = limiter.acquire().then((p) => {
+      order.push('c');
+      return p;
+    });
+    const d = limiter.acquire().then((p) => {
+      order.push('d');
+      return p;
+    });
+    expect(limiter.stats()).toMatchObject({ inFlight: 2, queued: 2 });
+    a.release('other');
+    b.release('other');
+    (await c).release('other');
+    (await d).release('other');
+    expect(order).toEqual(['c', 'd']);
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('grows by one slot per window of successes while saturated, up to max', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 2, min: 1, max: 3 });
+    for (let round = 0; round < 10; round++) {
+      const permits = [await limiter.acquire(), await limiter.acquire()];
+      for (const p of permits) p.release('success');
+    }
+    expect(limiter.limit).toBe(3);
+  });
+
+  it('does not grow when the window is not used', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 4, min: 1, max: 64 });
+    for (let i = 0; i < 50; i++) (await limiter.acquire()).release('success');
+    expect(limiter.limit).toBe(4);
+    expect(limiter.stats().successes).toBe(50);
+  });
+
+  it('halves once per congestion window, never below min', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 8, min: 1, max: 64 });
+    const burst: Permit[] = [];
+    for (let i = 0; i < 8; i++) burst.push(await limiter.acquire());
+    // All eight started before the first decrease: only one halving.
+    for (const p of burst) p.release('throttled');
+    expect(limiter.limit).toBe(4);
+    expect(limiter.stats().throttles).toBe(8);
+    // A call started after the decrease may halve again.
+    (await limiter.acquire()).release('throttled');
+    expect(limiter.limit).toBe(2);
+    (await limiter.acquire()).release('throttled');
+    (await limiter.acquire()).release('throttled');
+    (await limiter.acquire()).release('throttled');
+    expect(limiter.limit).toBe(1);
+  });
+
+  it('rejects with the signal reason when aborted while queued, and keeps the queue intact', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 1, min: 1, max: 4 });
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const aborted = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    expect(limiter.stats().queued).toBe(1);
+    held.release('other');
+    (await next).release('other');
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+    await expect(limiter.acquire(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+  });
+
+  it('ignores a second release of the same permit', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 1, min: 1, max: 4 });
+    const p = await limiter.acquire();
+    p.release('success');
+    p.release('success');
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, successes: 1 });
+  });
+
+  it('converges near a server that refuses more than C concurrent calls', async () => {
+    vi.useFakeTimers();
+    const C = 8;
+    const LATENCY_MS = 100;
+    const limiter = new AdaptiveLimiter({ initial: 4, min: 1, max: 64 });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let serverInFlight = 0;
+    let peak = 0;
+    let completed = 0;
+    let stop = false;
+
+    async function call(): Promise<boolean> {
+      const permit = await limiter.acquire();
+      serverInFlight += 1;
+      peak = Math.max(peak, serverInFlight);
+      const throttled = serverInFlight > C;
+      await sleep(throttled ? 1 : LATENCY_MS);
+      serverInFlight -= 1;
+      permit.release(throttled ? 'throttled' : 'success');
+      if (!throttled) completed += 1;
+      return !throttled;
+    }
+    async function worker(): Promise<void> {
+      while (!stop) if (!(await call())) await sleep(5);
+    }
+    const workers = Array.from({ length: 40 }, () => worker());
+
+    await vi.advanceTimersByTimeAsync(3_000); // warm-up
+    const completedBefore = completed;
+    const samples: number[] = [];
+    const MEASURE_MS = 20_000;
+    for (let t = 0; t < MEASURE_MS; t += 10) {
+      samples.push(limiter.limit);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const throughputPerSecond = ((completed - completedBefore) / MEASURE_MS) * 1000;
+    stop = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(workers);
+
+    const average = samples.reduce((a, b) => a + b, 0) / samples.length;
+    expect(average).toBeGreaterThanOrEqual(C / 2);
+    expect(average).toBeLessThanOrEqual(C + 2);
+    expect(Math.max(...samples)).toBeLessThan(C + 3);
+    // Ideal throughput is C / latency = 80 calls/s; AIMD's sawtooth keeps about 3/4 of it.
+    const ideal = (C / LATENCY_MS) * 1000;
+    expect(throughputPerSecond).toBeGreaterThanOrEqual(0.65 * ideal);
+    expect(throughputPerSecond).toBeLessThanOrEqual(ideal);
+    expect(peak).toBeLessThanOrEqual(C + 2);
+  });
+});
+
+describe('LimiterRegistry', () => {
+  it('keeps one limiter per key and reports them all', async () => {
+    const registry = new LimiterRegistry({ initial: 3 });
+    expect(registry.get('a')).toBe(registry.get('a'));
+    (await registry.get('b').acquire()).release('success');
+    expect(registry.stats()).toEqual({
+      a: { limit: 3, inFlight: 0, queued: 0, successes: 0, throttles: 0 },
+      b: { limit: 3, inFlight: 0, queued: 0, successes: 1, throttles: 0 },
+    });
+  });
+});

@@ -1,0 +1,155 @@
+export interface ConcurrencyOptions {
+  initial: number;
+  min: number;
+  max: number;
+}
+
+export const DEFAULT_CONCURRENCY: Readonly<ConcurrencyOptions> = Object.freeze({
+  initial: 4,
+  min: 1,
+  max: 64,
+});
+
+export interface LimiterStats {
+  /** The current window; calls start while `inFlight < floor(limit)`. */
+  limit: number;
+  inFlight: number;
+  queued: number;
+  successes: number;
+  throttles: number;
+}
+
+export type PermitOutcome = 'success' | 'throttled' | 'other';
+
+/** One slot, held for one HTTP round trip. Releasing twice is a no-op. */
+export interface Permit {
+  release(outcome: PermitOutcome): void;
+}
+
+interface Waiter {
+  resolve: (permit: Permit) => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * AIMD concurrency limit, as TCP does it: each success in a saturated window adds 1/limit (one slot per
+ * window of successes), a throttle (429, 503, 529) halves the limit. The limit only halves once per
+ * congestion window: a throttle from a call that started before the last decrease says nothing new, and
+ * halving for each of them would collapse the limit to `min` after one burst.
+ */
+export class AdaptiveLimiter {
+  readonly #options: ConcurrencyOptions;
+  #limit: number;
+  #inFlight = 0;
+  #epoch = 0;
+  #successes = 0;
+  #throttles = 0;
+  readonly #queue: Waiter[] = [];
+
+  constructor(options: Partial<ConcurrencyOptions> = {}) {
+    const min = Math.max(1, Math.floor(options.min ?? DEFAULT_CONCURRENCY.min));
+    const max = Math.max(min, Math.floor(options.max ?? DEFAULT_CONCURRENCY.max));
+    const initial = Math.min(max, Math.max(min, options.initial ?? DEFAULT_CONCURRENCY.initial));
+    this.#options = { initial, min, max };
+    this.#limit = initial;
+  }
+
+  get limit(): number {
+    return this.#limit;
+  }
+
+  stats(): LimiterStats {
+    return {
+      limit: Math.round(this.#limit * 100) / 100,
+      inFlight: this.#inFlight,
+      queued: this.#queue.length,
+      successes: this.#successes,
+      throttles: this.#throttles,
+    };
+  }
+
+  #capacity(): number {
+    return Math.max(this.#options.min, Math.floor(this.#limit));
+  }
+
+  /** Waits in FIFO order for a slot; rejects with `signal.reason` if the signal aborts first. */
+  acquire(signal?: AbortSignal): Promise<Permit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#queue.length === 0 && this.#inFlight < this.#capacity()) return Promise.resolve(this.#grant());
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#queue.indexOf(waiter);
+          if (index >= 0) this.#queue.splice(index, 1);
+          reject(signal?.reason);
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      this.#queue.push(waiter);
+    });
+  }
+
+  #grant(): Permit {
+    this.#inFlight += 1;
+    const epoch = this.#epoch;
+    // A window only grows when it was used: success while half the slots sat idle proves nothing.
+    const saturated = this.#inFlight >= this.#capacity();
+    let released = false;
+    return {
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        this.#inFlight -= 1;
+        if (outcome === 'success') {
+          this.#successes += 1;
+          if (saturated || this.#queue.length > 0) {
+            this.#limit = Math.min(this.#options.max, this.#limit + 1 / this.#limit);
+          }
+        } else if (outcome === 'throttled') {
+          this.#throttles += 1;
+          if (epoch === this.#epoch) {
+            this.#limit = Math.max(this.#options.min, this.#limit / 2);
+            this.#epoch += 1;
+          }
+        }
+        this.#drain();
+      },
+    };
+  }
+
+  #drain(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.#capacity()) {
+      const waiter = this.#queue.shift()!;
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(this.#grant());
+    }
+  }
+}
+
+/** One limiter per provider+model key, created on first use and shared by every call of a gateway. */
+export class LimiterRegistry {
+  readonly #options: Partial<ConcurrencyOptions>;
+  readonly #limiters = new Map<string, AdaptiveLimiter>();
+
+  constructor(options: Partial<ConcurrencyOptions> = {}) {
+    this.#options = options;
+  }
+
+  get(key: string): AdaptiveLimiter {
+    let limiter = this.#limiters.get(key);
+    if (!limiter) {
+      limiter = new AdaptiveLimiter(this.#options);
+      this.#limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  stats(): Record<string, LimiterStats> {
+    return Object.fromEntries([...this.#limiters].map(([key, limiter]) => [key, limiter.stats()]));
+  }
+}

@@ -1,0 +1,388 @@
+import {
+  asSchema,
+  generateText,
+  type LanguageModel,
+  type LanguageModelUsage,
+  type ModelMessage,
+  NoObjectGeneratedError,
+  NoOutputGeneratedError,
+  Output,
+} from 'ai';
+import type { z } from 'zod';
+import { OpenFramerError } from '../errors.js';
+import {
+  type ConcurrencyOptions,
+  DEFAULT_CONCURRENCY,
+  LimiterRegistry,
+  type LimiterStats,
+} from './concurrency.js';
+import type { LlmConfig } from './config.js';
+import { addUsage, costOf, usageFromSdk, ZERO_USAGE } from './cost.js';
+import { DatabricksTokens } from './databricks.js';
+import { LlmError, LlmOutputError } from './errors.js';
+import { type LlmModel, resolveCatalog } from './models.js';
+import { callShape, ProviderPool } from './providers.js';
+import {
+  classifyFailure,
+  DEFAULT_RETRY,
+  type FailureInfo,
+  type RetryOptions,
+  retryDelayMs,
+} from './retry.js';
+import { offlineModelError, type Route, resolveRoute, unknownModelError } from './routing.js';
+import {
+  correctionPrompt,
+  describeIssues,
+  isStrictCompatible,
+  parseReply,
+  schemaInstruction,
+} from './structured.js';
+import type {
+  LlmCallOutcome,
+  LlmCallRecord,
+  LlmGateway,
+  LlmRequest,
+  LlmResult,
+  LlmUsage,
+  StructuredRequest,
+} from './types.js';
+
+export interface LlmGatewayOptions {
+  config: LlmConfig;
+  /** The base catalog; `config.models` is added to it. Defaults to the built-in catalog. */
+  catalog?: readonly LlmModel[];
+  /** Called once per HTTP round trip, failed ones included. */
+  onCall?: (record: LlmCallRecord) => void;
+  retry?: Partial<RetryOptions>;
+  /** Per HTTP round trip. */
+  timeoutMs?: number;
+  /** Corrected replies asked for after the first one fails validation. */
+  maxValidationRetries?: number;
+  concurrency?: Partial<ConcurrencyOptions>;
+  fetch?: typeof fetch;
+  /** Waits between retries; must reject with `signal.reason` when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface LlmGatewayWithStats extends LlmGateway {
+  /** Concurrency per provider+model key, e.g. `anthropic:claude-sonnet-4-6` or `gateway:openai/gpt-4.1`. */
+  stats(): Record<string, LimiterStats>;
+  /** The catalog this gateway serves: the base catalog plus configured models. */
+  readonly catalog: readonly LlmModel[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 180_000;
+export const DEFAULT_MAX_VALIDATION_RETRIES = 2;
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** One logical request: its model, route and the running totals of every round trip it took. */
+interface Job {
+  request: LlmRequest;
+  model: LlmModel;
+  route: Route;
+  calls: number;
+  usage: LlmUsage;
+  costUsd: number;
+}
+
+type Reply<T> = { ok: true; text: string; value: T } | { ok: false; text: string; error: string };
+
+interface StructuredPart<T> {
+  schema: z.ZodType<T>;
+  /** `Output.object` validates against the schema; `Output.json` only parses, so the value is checked here. */
+  output: ReturnType<typeof Output.object<T>> | ReturnType<typeof Output.json>;
+  validatedBySdk: boolean;
+}
+
+const NAME_PATTERN = /[^A-Za-z0-9_-]/g;
+
+/** The parts of the AI SDK's result read here; `output` is a getter that throws when there is none. */
+interface SdkResult {
+  text: string;
+  usage: LanguageModelUsage;
+  finishReason: string;
+  readonly output: unknown;
+}
+
+export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStats {
+  const config = options.config;
+  const catalog = resolveCatalog(config, options.catalog);
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  retry.maxAttempts = Math.max(1, Math.floor(retry.maxAttempts));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxValidationRetries = Math.max(0, options.maxValidationRetries ?? DEFAULT_MAX_VALIDATION_RETRIES);
+  const limiters = new LimiterRegistry({ ...DEFAULT_CONCURRENCY, ...options.concurrency });
+  const providers = new ProviderPool(options.fetch);
+  const tokens = new DatabricksTokens(options.fetch);
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+
+  function prepare(request: LlmRequest): Job {
+    const model = catalog.find((m) => m.id === request.model);
+    if (!model) throw unknownModelError(request.model);
+    if (model.offline) throw offlineModelError(model.id);
+    const resolved = resolveRoute(model, config, request.credentials);
+    if ('problem' in resolved) throw new OpenFramerError('invalid', resolved.problem);
+    if (request.messages.length === 0) {
+      throw new OpenFramerError(
+        'invalid',
+        `an LLM request needs at least one message (${request.stage} stage)`,
+      );
+    }
+    return { request, model, route: resolved.route, calls: 0, usage: { ...ZERO_USAGE }, costUsd: 0 };
+  }
+
+  function report(
+    job: Job,
+    outcome: LlmCallOutcome,
+    usage: LlmUsage,
+    started: number,
+    failure?: { message: string; status?: number | undefined },
+  ): void {
+    const costUsd = costOf(job.model, usage);
+    job.usage = addUsage(job.usage, usage);
+    job.costUsd += costUsd;
+    if (!options.onCall) return;
+    const record: LlmCallRecord = {
+      model: job.model.id,
+      provider: job.model.provider,
+      stage: job.request.stage,
+      attempt: job.calls,
+      outcome,
+      usage,
+      costUsd,
+      latencyMs: Math.round(performance.now() - started),
+      route: job.route.via,
+      ...(failure && { error: failure.message }),
+      ...(failure?.status !== undefined && { status: failure.status }),
+    };
+    try {
+      options.onCall(record);
+    } catch {
+      // Accounting must not turn a paid, successful call into a failed one.
+    }
+  }
+
+  async function languageModel(route: Route, signal: AbortSignal): Promise<LanguageModel> {
+    if (!route.databricks) return providers.model(route);
+    return providers.model(route, await tokens.token(route.databricks, signal));
+  }
+
+  function failure(job: Job, info: FailureInfo, attempts: number, cause: unknown): LlmError {
+    const who = `${job.model.id} (${job.request.stage} stage)`;
+    const details = { model: job.model.id, stage: job.request.stage, attempts, cause, status: info.status };
+    if (info.status === 401 || info.status === 403) {
+      return new LlmError(
+        'unavailable',
+        `${who}: the provider refused the credentials (${info.message}); ${job.route.keyHint}`,
+        details,
+      );
+    }
+    if (!info.retryable && info.status !== undefined) {
+      // The provider understood and refused this request (prompt too long, unknown model name, bad schema).
+      const kind = [400, 404, 413, 422].includes(info.status) ? 'invalid' : 'unavailable';
+      return new LlmError(kind, `${who} was refused by the provider: ${info.message}`, details);
+    }
+    if (!info.retryable) return new LlmError('unavailable', `${who} failed: ${info.message}`, details);
+    return new LlmError(
+      'unavailable',
+      `${who} failed after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}; last error: ${info.message}`,
+      details,
+    );
+  }
+
+  /**
+   * One reply: HTTP round trips until one succeeds, with backoff between transient failures. A reply that
+   * does not validate is returned (not thrown), since asking again is the caller's decision.
+   */
+  async function send<T>(
+    job: Job,
+    system: string | undefined,
+    messages: ModelMessage[],
+    structured: StructuredPart<T> | undefined,
+    strict: boolean,
+  ): Promise<Reply<T>> {
+    const { request, route } = job;
+    const limiter = limiters.get(route.key);
+    const shape = callShape(route, job.model, { ...request, system }, strict);
+    for (let attempt = 0; ; attempt++) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      const permit = await limiter.acquire(request.signal);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+      const started = performance.now();
+      job.calls += 1;
+      let result: SdkResult;
+      try {
+        result = await generateText({
+          model: await languageModel(route, signal),
+          ...(shape.system !== undefined && { system: shape.system }),
+          messages,
+          ...(structured && { output: structured.output }),
+          providerOptions: shape.providerOptions,
+          ...(shape.temperature !== undefined && { temperature: shape.temperature }),
+          ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
+          maxRetries: 0,
+          abortSignal: signal,
+        });
+      } catch (err) {
+        if (structured && NoObjectGeneratedError.isInstance(err)) {
+          // The round trip worked; the content did not parse or validate.
+          permit.release('success');
+          return checkReply(
+            job,
+            err.text ?? '',
+            structured.schema,
+            usageFromSdk(err.usage),
+            started,
+            err.finishReason,
+          );
+        }
+        if (request.signal?.aborted) {
+          permit.release('other');
+          report(job, 'aborted', { ...ZERO_USAGE }, started, { message: 'aborted by the caller' });
+          throw request.signal.reason;
+        }
+        const info = classifyFailure(err, timeout.aborted, timeoutMs);
+        permit.release(info.throttle ? 'throttled' : 'other');
+        report(job, info.outcome, { ...ZERO_USAGE }, started, info);
+        if (route.databricks && (info.status === 401 || info.status === 403))
+          tokens.invalidate(route.databricks);
+        if (!info.retryable || attempt + 1 >= retry.maxAttempts) throw failure(job, info, attempt + 1, err);
+        await sleep(retryDelayMs(attempt, retry, random, info.retryAfterMs), request.signal);
+        continue;
+      }
+      permit.release('success');
+      const usage = usageFromSdk(result.usage);
+      if (!structured) {
+        report(job, 'ok', usage, started);
+        return { ok: true, text: result.text, value: result.text as T };
+      }
+      let value: unknown;
+      try {
+        value = result.output;
+      } catch (err) {
+        if (!NoOutputGeneratedError.isInstance(err)) throw err;
+        return checkReply(job, result.text, structured.schema, usage, started, result.finishReason);
+      }
+      if (!structured.validatedBySdk) {
+        const checked = structured.schema.safeParse(value);
+        if (!checked.success) {
+          const error = describeIssues(checked.error.issues);
+          report(job, 'invalid_output', usage, started, { message: error });
+          return { ok: false, text: result.text, error };
+        }
+        value = checked.data;
+      }
+      report(job, 'ok', usage, started);
+      return { ok: true, text: result.text, value: value as T };
+    }
+  }
+
+  /** Second look at a rejected reply: JSON inside code fences or prose still counts. */
+  function checkReply<T>(
+    job: Job,
+    text: string,
+    schema: z.ZodType<T>,
+    usage: LlmUsage,
+    started: number,
+    finishReason: string | undefined,
+  ): Reply<T> {
+    const parsed = parseReply(text, schema);
+    if (parsed.ok) {
+      report(job, 'ok', usage, started);
+      return { ok: true, text, value: parsed.value };
+    }
+    const error =
+      finishReason === 'length'
+        ? `${parsed.error} (the reply was cut off at the output token limit)`
+        : parsed.error;
+    report(job, 'invalid_output', usage, started, { message: error });
+    return { ok: false, text, error };
+  }
+
+  function result(job: Job): LlmResult {
+    return { usage: job.usage, costUsd: job.costUsd, calls: job.calls };
+  }
+
+  const schemaCache = new WeakMap<object, Promise<{ strict: boolean; jsonSchema: object }>>();
+  function describeSchema(schema: z.ZodType): Promise<{ strict: boolean; jsonSchema: object }> {
+    let described = schemaCache.get(schema);
+    if (!described) {
+      described = Promise.resolve(asSchema(schema).jsonSchema).then((jsonSchema) => ({
+        jsonSchema,
+        strict: isStrictCompatible(jsonSchema),
+      }));
+      schemaCache.set(schema, described);
+    }
+    return described;
+  }
+
+  return {
+    catalog,
+
+    stats: () => limiters.stats(),
+
+    async generateText(request) {
+      const job = prepare(request);
+      const reply = await send<string>(job, request.system, [...request.messages], undefined, false);
+      return { ...result(job), text: reply.text };
+    },
+
+    async generateObject<T>(request: StructuredRequest<T>) {
+      const job = prepare(request);
+      const { jsonSchema, strict } = await describeSchema(request.schema);
+      const name = request.schemaName.replace(NAME_PATTERN, '_') || 'response';
+      const structured: StructuredPart<T> = job.route.structuredOutputs
+        ? {
+            schema: request.schema,
+            output: Output.object({ schema: request.schema, name }),
+            validatedBySdk: true,
+          }
+        : { schema: request.schema, output: Output.json({ name }), validatedBySdk: false };
+      // Without schema-constrained decoding the model only knows the schema if the prompt shows it.
+      const system = job.route.structuredOutputs
+        ? request.system
+        : [request.system, schemaInstruction(name, jsonSchema)].filter(Boolean).join('\n\n');
+      const original: ModelMessage[] = [...request.messages];
+      let messages = original;
+      let last: { text: string; error: string } = { text: '', error: '' };
+      for (let round = 0; round <= maxValidationRetries; round++) {
+        const reply = await send(job, system, messages, structured, strict);
+        if (reply.ok) return { ...result(job), object: reply.value };
+        last = reply;
+        // Only the latest bad reply is quoted back: the prompt stays short and its prefix stays cacheable.
+        messages = [
+          ...original,
+          { role: 'assistant', content: reply.text.trim() === '' ? '(empty reply)' : reply.text },
+          { role: 'user', content: correctionPrompt(reply.error) },
+        ];
+      }
+      throw new LlmOutputError({
+        model: job.model.id,
+        stage: request.stage,
+        attempts: maxValidationRetries + 1,
+        lastError: last.error,
+        lastText: last.text,
+      });
+    },
+  };
+}

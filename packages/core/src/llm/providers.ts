@@ -1,0 +1,167 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { generateText, LanguageModel, SystemModelMessage } from 'ai';
+import type { LlmModel } from './models.js';
+import type { Route } from './routing.js';
+
+type ProviderOptions = NonNullable<Parameters<typeof generateText>[0]['providerOptions']>;
+
+/** Thinking budget (tokens) per stage for `-thinking` models when the request names none. */
+export const DEFAULT_THINKING_BUDGETS: Readonly<Record<string, number>> = Object.freeze({
+  spec: 16_000,
+  generation: 8_000,
+  outline: 4_000,
+  revision: 4_000,
+  evaluation: 4_000,
+  red_team: 4_000,
+  chat: 4_000,
+  anonymization: 4_000,
+  default: 4_000,
+});
+
+/** Anthropic refuses budgets under 1024 tokens. */
+const MIN_THINKING_BUDGET = 1_024;
+
+export function thinkingBudgetFor(stage: string, requested: number | null | undefined): number {
+  const budget = requested ?? DEFAULT_THINKING_BUDGETS[stage] ?? DEFAULT_THINKING_BUDGETS.default ?? 4_000;
+  return Math.max(MIN_THINKING_BUDGET, Math.floor(budget));
+}
+
+/**
+ * OpenAI-compatible servers take no token budget; `reasoning_effort` is the one knob LiteLLM, OpenRouter
+ * and vLLM all map onto their providers' thinking settings.
+ */
+export function reasoningEffortFor(budget: number): 'low' | 'medium' | 'high' {
+  if (budget <= 2_048) return 'low';
+  if (budget <= 8_192) return 'medium';
+  return 'high';
+}
+
+export interface CallShape {
+  system: string | SystemModelMessage | undefined;
+  providerOptions: ProviderOptions;
+  temperature: number | undefined;
+}
+
+/**
+ * The provider-specific parts of one call: thinking, prompt caching, strict schemas. `strict` is whether
+ * the JSON Schema (if any) passes OpenAI's strict-mode rules.
+ */
+export function callShape(
+  route: Route,
+  model: LlmModel,
+  request: { stage: string; system?: string; thinkingBudget?: number | null; temperature?: number },
+  strict: boolean,
+): CallShape {
+  const budget = model.thinking ? thinkingBudgetFor(request.stage, request.thinkingBudget) : undefined;
+  switch (route.api) {
+    case 'anthropic':
+      return {
+        // A cache breakpoint after the system prompt: the stable instructions are then billed at the
+        // cached price on every later call that shares them.
+        system:
+          request.system === undefined
+            ? undefined
+            : {
+                role: 'system',
+                content: request.system,
+                providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },
+              },
+        providerOptions:
+          budget === undefined ? {} : { anthropic: { thinking: { type: 'enabled', budgetTokens: budget } } },
+        // Anthropic rejects a temperature while thinking.
+        temperature: budget === undefined ? request.temperature : undefined,
+      };
+    case 'google':
+      return {
+        system: request.system,
+        providerOptions:
+          budget === undefined
+            ? {}
+            : { google: { thinkingConfig: { thinkingBudget: budget, includeThoughts: false } } },
+        temperature: request.temperature,
+      };
+    case 'openai':
+      return {
+        system: request.system,
+        providerOptions: {
+          openai: {
+            strictJsonSchema: strict,
+            ...(budget !== undefined && { reasoningEffort: reasoningEffortFor(budget) }),
+          },
+        },
+        temperature: request.temperature,
+      };
+    case 'compatible':
+      return {
+        system: request.system,
+        providerOptions: {
+          openaiCompatible: {
+            strictJsonSchema: strict,
+            ...(budget !== undefined && { reasoningEffort: reasoningEffortFor(budget) }),
+          },
+        },
+        temperature: request.temperature,
+      };
+  }
+}
+
+/**
+ * AI SDK provider instances, one per (route, key), so connection settings are built once. Every base URL
+ * and key is passed explicitly: left undefined, the SDK would read the process environment itself.
+ */
+export class ProviderPool {
+  readonly #fetch: typeof fetch | undefined;
+  readonly #cache = new Map<string, (modelId: string) => LanguageModel>();
+
+  constructor(fetchImpl?: typeof fetch) {
+    this.#fetch = fetchImpl;
+  }
+
+  model(route: Route, bearerToken?: string): LanguageModel {
+    const apiKey = bearerToken ?? route.apiKey;
+    const cacheKey = `${route.api}\n${route.via}\n${route.baseUrl}\n${apiKey ?? ''}`;
+    let factory = this.#cache.get(cacheKey);
+    if (!factory) {
+      factory = this.#create(route, apiKey);
+      this.#cache.set(cacheKey, factory);
+    }
+    return factory(route.wireModel);
+  }
+
+  #create(route: Route, apiKey: string | undefined): (modelId: string) => LanguageModel {
+    const common = {
+      baseURL: route.baseUrl,
+      ...(route.headers && { headers: route.headers }),
+      ...(this.#fetch && { fetch: this.#fetch }),
+    };
+    switch (route.api) {
+      case 'anthropic': {
+        const provider = createAnthropic({ ...common, apiKey: apiKey ?? '' });
+        return (id) => provider.messages(id);
+      }
+      case 'google': {
+        const provider = createGoogleGenerativeAI({ ...common, apiKey: apiKey ?? '' });
+        return (id) => provider.chat(id);
+      }
+      case 'openai': {
+        // Chat Completions rather than Responses: the one API every OpenAI-compatible server implements,
+        // so OPENAI_BASE_URL can point at any of them.
+        const provider = createOpenAI({ ...common, apiKey: apiKey ?? '' });
+        return (id) => provider.chat(id);
+      }
+      case 'compatible': {
+        const provider = createOpenAICompatible({
+          ...common,
+          name: route.via.replace(/[^A-Za-z0-9_-]/g, '_'),
+          ...(apiKey !== undefined && { apiKey }),
+          supportsStructuredOutputs: route.structuredOutputs,
+          includeUsage: true,
+        });
+        return (id) => provider.chatModel(id);
+      }
+    }
+  }
+}
