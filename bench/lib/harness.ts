@@ -70,6 +70,8 @@ export interface StartOptions {
   /** Extra node flags for the server process, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`. */
   execArgv?: string[];
   startTimeoutMs?: number;
+  /** Extra environment for the server (e.g. OPENFRAMER_LLM_BASE_URL pointing at a fake provider). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -85,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     OPENFRAMER_INIT_API_KEY: API_KEY,
     OPENFRAMER_INIT_USER_EMAIL: USER_EMAIL,
     OPENFRAMER_INIT_COMPANY: 'Bench Co',
+    ...options.env,
     NODE_ENV: 'production',
   };
   // Never point the benchmark at a real database or queue that happens to be configured in the shell.

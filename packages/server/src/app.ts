@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createLlmGateway, type LlmGateway, llmConfigFromEnv } from '@openframer/core';
+import { createLlmGateway, type LlmGateway, resolveCatalog } from '@openframer/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -21,6 +21,7 @@ import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
 import { errorHandler } from './errors.js';
 import { LocalJobRunner } from './jobs/local.js';
+import { loadLlmConfig } from './llm-config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { healthRoutes } from './routes/health.js';
@@ -79,15 +80,17 @@ export async function createContext(
     const jobs = new LocalJobRunner(database.db, { concurrency: config.jobConcurrency });
     const auth = new AuthService(database.db, config);
     if (config.init) await auth.ensureInitKey(config.init);
-    const llmConfig = llmConfigFromEnv(env);
+    const llmConfig = loadLlmConfig(env);
+    const catalog = resolveCatalog(llmConfig);
     const accounting = new LlmAccounting(database.db);
-    const llm = overrides.llm ?? createLlmGateway({ config: llmConfig, onCall: accounting.record });
+    const llm = overrides.llm ?? createLlmGateway({ config: llmConfig, catalog, onCall: accounting.record });
     const specs = new SpecService(
       database.db,
       blobs,
       jobs,
       llm,
       llmConfig,
+      catalog,
       accounting,
       new SecretBox(secret),
     );
@@ -106,7 +109,7 @@ export async function createContext(
         auth,
         datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
         health: new HealthService(database, jobs, blobs.kind, VERSION),
-        models: new ModelService(llmConfig),
+        models: new ModelService(llmConfig, catalog),
       },
     };
   } catch (err) {

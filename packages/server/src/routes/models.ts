@@ -1,4 +1,4 @@
-import { MODEL_STAGES, PROVIDERS } from '@openframer/core';
+import { MODEL_STAGES } from '@openframer/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -8,7 +8,9 @@ const ModelSchema = z
   .object({
     id: z.string().describe('Model id as used in requests, e.g. anthropic/claude-sonnet-4-6'),
     display_name: z.string(),
-    provider: z.enum(PROVIDERS),
+    provider: z
+      .string()
+      .describe('anthropic, openai, gemini, together, databricks, openframer or a configured provider'),
     provider_model: z.string(),
     context_window: z.number().int(),
     max_output_tokens: z.number().int(),

@@ -1,22 +1,25 @@
-import { type CatalogModel, checkModelConfigured, type LlmConfig, MODEL_CATALOG } from '@openframer/core';
+import { checkModelConfigured, type LlmConfig, type LlmModel } from '@openframer/core';
 
-export interface ModelView extends CatalogModel {
+export interface ModelView extends LlmModel {
   /** True when this server has what it needs to call the model (a key, a gateway, or nothing for offline). */
   available: boolean;
   /** What to set when it is not available. */
   requires: string | null;
 }
 
-/** The catalog as this server sees it: which models can be called with the configured keys. */
+/** The catalog as this server sees it (built-in models plus configured ones), and which can be called. */
 export class ModelService {
-  constructor(private readonly llmConfig: LlmConfig) {}
+  constructor(
+    private readonly llmConfig: LlmConfig,
+    private readonly catalog: readonly LlmModel[],
+  ) {}
 
   list(): { models: ModelView[] } {
-    return { models: MODEL_CATALOG.map((m) => this.view(m)) };
+    return { models: this.catalog.map((m) => this.view(m)) };
   }
 
-  private view(model: CatalogModel): ModelView {
-    const problem = model.offline ? undefined : checkModelConfigured(model.id, this.llmConfig);
+  private view(model: LlmModel): ModelView {
+    const problem = model.offline ? undefined : checkModelConfigured(model.id, this.llmConfig, this.catalog);
     return { ...model, available: problem === undefined, requires: problem ?? null };
   }
 }

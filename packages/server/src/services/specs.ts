@@ -4,10 +4,10 @@ import {
   checkModelConfigured,
   type DatasetType,
   DEFAULT_MODELS,
-  findModel,
   InvalidInputError,
   type LlmConfig,
   type LlmGateway,
+  type LlmModel,
   NotFoundError,
   parseSpecYaml,
   type SpecMetadata,
@@ -80,6 +80,7 @@ export class SpecService {
     private readonly jobs: JobRunner,
     private readonly llm: LlmGateway,
     private readonly llmConfig: LlmConfig,
+    private readonly catalog: readonly LlmModel[],
     private readonly accounting: LlmAccounting,
     private readonly secrets: SecretBox,
   ) {}
@@ -169,7 +170,7 @@ export class SpecService {
   }
 
   private checkModel(model: string, input: CreateSpecInput, seedless: boolean): void {
-    const entry = findModel(model);
+    const entry = this.catalog.find((m) => m.id === model);
     if (!entry) {
       throw new InvalidInputError(
         `unknown model "${model}"; GET /api/dataframer/models/ lists the models`,
@@ -197,7 +198,7 @@ export class SpecService {
       }
       return;
     }
-    const problem = checkModelConfigured(model, this.llmConfig);
+    const problem = checkModelConfigured(model, this.llmConfig, this.catalog);
     if (problem) throw new InvalidInputError(problem, 'spec_generation_model_name');
   }
 
@@ -290,6 +291,7 @@ export class SpecService {
                 extrapolateAxes: params.extrapolate_axes === true,
               },
               credentials: this.databricksCredentials(params, job.payload),
+              contextWindow: this.catalog.find((m) => m.id === model)?.context_window,
             },
             { llm: this.llm },
             job.signal,

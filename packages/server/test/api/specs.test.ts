@@ -374,3 +374,68 @@ metadata:
     expect((await getSpec(specId)).statusCode).toBe(404);
   });
 });
+
+describe('configured models', () => {
+  it('adds models and OpenAI-compatible providers from the config file, and uses them', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'openframer-config-'));
+    const configFile = join(dir, 'openframer.yaml');
+    await writeFile(
+      configFile,
+      `llm:
+  custom_providers:
+    local:
+      base_url: ${fake.url}
+  models:
+    - id: local/tiny-model
+      provider: local
+      context_window: 8192
+      pricing: { input: 0.5, output: 1 }
+      supported_for: [spec, generation]
+`,
+    );
+    const local = await startHarness({ OPENFRAMER_CONFIG_FILE: configFile });
+    try {
+      const models = (await local.request({ method: 'GET', url: '/api/dataframer/models/' })).json().models;
+      expect(models.find((m: { id: string }) => m.id === 'local/tiny-model')).toMatchObject({
+        provider: 'local',
+        context_window: 8192,
+        available: true,
+      });
+      fake.setHandler(() => ({ json: specReply }));
+      const res = await local.request({
+        method: 'POST',
+        url: '/api/dataframer/specs/',
+        payload: {
+          name: 'local',
+          generation_objectives: 'support tickets',
+          spec_generation_model_name: 'local/tiny-model',
+        },
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      await local.ctx.jobs.idle(20_000);
+      const spec = (
+        await local.request({ method: 'GET', url: `/api/dataframer/specs/${res.json().id}/` })
+      ).json();
+      expect(spec.status, spec.error).toBe('SUCCEEDED');
+      expect(fake.requests.at(-1)!.body.model).toBe('tiny-model');
+    } finally {
+      fake.setHandler(undefined);
+      await local.close();
+    }
+  });
+
+  it('refuses to start with a broken config file, naming the file and field', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'openframer-config-'));
+    const configFile = join(dir, 'bad.yaml');
+    await writeFile(configFile, 'llm:\n  models:\n    - id: nomodel\n      provider: x\n');
+    await expect(startHarness({ OPENFRAMER_CONFIG_FILE: configFile })).rejects.toThrow(
+      /bad\.yaml[\s\S]*models\.0\.id/,
+    );
+  });
+});

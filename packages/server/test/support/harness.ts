@@ -34,7 +34,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   // Only what the test passes: no provider keys leak in from the machine.
-  const ctx = await createContext(config, env);
+  let ctx: AppContext;
+  try {
+    ctx = await createContext(config, env);
+  } catch (err) {
+    await pgdb?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const app = await buildApp(ctx, { logger: false });
   await ctx.jobs.start();
   const keyA = (

@@ -26,6 +26,8 @@ export interface SpecAnalysisInput {
   options: SpecAnalysisOptions;
   thinkingBudget?: number | null;
   credentials?: LlmRequest['credentials'];
+  /** The model's context window when it is not in the built-in catalog (a configured model). */
+  contextWindow?: number;
   /** Tuning for tests and benchmarks. */
   limits?: { chunkTokens?: number; maxChunks?: number };
 }
@@ -92,7 +94,7 @@ export async function analyzeSeeds(
   }
 
   const model = findModel(input.model);
-  const contextTokens = model?.context_window || 128_000;
+  const contextTokens = input.contextWindow || model?.context_window || 128_000;
   const chunkTokens = input.limits?.chunkTokens ?? Math.min(60_000, Math.floor(contextTokens * 0.4));
   const chunkChars = chunkTokens * 4;
   const samples = corpusSamples(input.seeds, Math.floor(chunkChars / 4));

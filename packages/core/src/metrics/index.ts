@@ -1,0 +1,9 @@
+export {
+  jaccard,
+  type MinHashSignature,
+  minhash,
+  type NearDuplicate,
+  NearDuplicateIndex,
+  shingles,
+  similarity,
+} from './minhash.js';
