@@ -26,6 +26,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
+import { runRoutes } from './routes/runs.js';
 import { seedDatasetRoutes } from './routes/seed-datasets.js';
 import { specRoutes } from './routes/specs.js';
 import { SecretBox } from './secrets.js';
@@ -33,6 +34,9 @@ import { DatasetService } from './services/datasets.js';
 import { HealthService } from './services/health.js';
 import { LlmAccounting } from './services/llm-accounting.js';
 import { ModelService } from './services/models.js';
+import { RunOutputStore } from './services/run-output.js';
+import { RunReads } from './services/run-reads.js';
+import { RUN_JOB, RunService } from './services/runs.js';
 import { SPEC_JOB, SpecService } from './services/specs.js';
 import { VERSION } from './version.js';
 
@@ -84,7 +88,11 @@ export async function createContext(
     const catalog = resolveCatalog(llmConfig);
     const accounting = new LlmAccounting(database.db);
     const llm = overrides.llm ?? createLlmGateway({ config: llmConfig, catalog, onCall: accounting.record });
-    const specs = new SpecService(
+    const secretBox = new SecretBox(secret);
+    const specs = new SpecService(database.db, blobs, jobs, llm, llmConfig, catalog, accounting, secretBox);
+    jobs.register(SPEC_JOB, specs.runAnalysisJob);
+    const runOutput = new RunOutputStore(database.db, blobs);
+    const runs = new RunService(
       database.db,
       blobs,
       jobs,
@@ -92,9 +100,10 @@ export async function createContext(
       llmConfig,
       catalog,
       accounting,
-      new SecretBox(secret),
+      secretBox,
+      runOutput,
     );
-    jobs.register(SPEC_JOB, specs.runAnalysisJob);
+    jobs.register(RUN_JOB, runs.runJob);
     return {
       config,
       database,
@@ -106,6 +115,8 @@ export async function createContext(
       accounting,
       services: {
         specs,
+        runs,
+        runReads: new RunReads(database.db, runs, runOutput, signer),
         auth,
         datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
         health: new HealthService(database, jobs, blobs.kind, VERSION),
@@ -208,6 +219,7 @@ export async function buildApp(
     await authed.register(apiKeyRoutes(ctx));
     await authed.register(seedDatasetRoutes(ctx));
     await authed.register(specRoutes(ctx));
+    await authed.register(runRoutes(ctx));
   });
   return app;
 }

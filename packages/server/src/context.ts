@@ -9,6 +9,8 @@ import type { DatasetService } from './services/datasets.js';
 import type { HealthService } from './services/health.js';
 import type { LlmAccounting } from './services/llm-accounting.js';
 import type { ModelService } from './services/models.js';
+import type { RunReads } from './services/run-reads.js';
+import type { RunService } from './services/runs.js';
 import type { SpecService } from './services/specs.js';
 
 /** Everything a route needs, built once at start (the composition root is `createContext`). */
@@ -27,5 +29,7 @@ export interface AppContext {
     health: HealthService;
     models: ModelService;
     specs: SpecService;
+    runs: RunService;
+    runReads: RunReads;
   };
 }

@@ -1,131 +1,94 @@
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, type Info, parse } from 'csv-parse';
-import { InvalidInputError, isOpenFramerError } from '../errors.js';
-import { quoteName } from './names.js';
-import { plural, type TableSummary } from './table.js';
-import { decodeUtf8 } from './utf8.js';
-
-interface ParsedRecord {
-  record: string[];
-  info: Info;
-}
+import { CsvScanner } from './csv-scanner.js';
+import type { TableSummary } from './table.js';
+import { decodeUtf8, findInvalidUtf8 } from './utf8.js';
 
 /**
- * Stream-parses a CSV file: a header row with unique, non-empty names, then rows with exactly as many fields.
- * Records are counted, never kept, so a 50 MB file costs little memory.
+ * Checks a CSV file as it streams: a header row with unique, non-empty names, then rows with exactly as many
+ * fields, well-formed quotes, strict UTF-8 without NUL characters. Records are counted, never kept, and only
+ * the header row is decoded to strings (see CsvScanner for the CSV rules), so a 50 MB file costs little
+ * memory and time.
+ *
+ * The first problem in the file is reported, whatever the chunking: when a chunk has bad UTF-8 (or a NUL),
+ * its bytes up to the bad one are scanned first, and a CSV problem there wins over the encoding error.
  */
 export async function inspectCsv(
   chunks: AsyncIterable<Buffer>,
   path: string,
   minRecords: number,
 ): Promise<TableSummary> {
-  let header: string[] | undefined;
-  let records = 0;
-  // csv-parse reports the line a record ends on; from that and the skipped blank lines we get where it starts.
-  let lastEndLine = 0;
-  let lastEmptyLines = 0;
-
-  const parser = parse({
-    bom: true,
-    skip_empty_lines: true,
-    relax_quotes: false,
-    // Field counts are checked below, to report both counts and the line in our own words.
-    relax_column_count: true,
-    info: true,
-  });
-  const sink = new Writable({
-    objectMode: true,
-    write({ record, info }: ParsedRecord, _encoding, callback) {
-      const startLine = lastEndLine + 1 + (info.empty_lines - lastEmptyLines);
-      const endLine = info.lines;
-      lastEndLine = endLine;
-      lastEmptyLines = info.empty_lines;
-      try {
-        if (header === undefined) {
-          header = checkHeader(record, path, startLine);
-        } else {
-          if (record.length !== header.length) {
-            const where =
-              startLine === endLine ? `line ${startLine}` : `the record on lines ${startLine}-${endLine}`;
-            throw new InvalidInputError(
-              `${path}: ${where} has ${plural(record.length, 'field')}, the header has ${header.length}.`,
-              'files',
-            );
-          }
-          records++;
-        }
-        callback();
-      } catch (err) {
-        callback(err as Error);
+  const scanner = new CsvScanner(path);
+  // decodeUtf8 validates each chunk (strict UTF-8, no NUL) before it yields its text, and yields nothing
+  // for a chunk that completes no character: chunks wait here until decodeUtf8 has accepted them.
+  const waiting: Buffer[] = [];
+  let previous: Buffer | undefined;
+  async function* tap(): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      if (chunk.length === 0) continue; // decodeUtf8 would lose track of a character split around it
+      // decodeUtf8 checks a whole chunk for bad UTF-8 before it looks for NUL: a NUL goes in a chunk of its
+      // own, so that whichever comes first in the file is reported, however the file is chunked.
+      const nul = chunk.indexOf(0);
+      const pieces =
+        nul === -1
+          ? [chunk]
+          : [chunk.subarray(0, nul), chunk.subarray(nul, nul + 1), chunk.subarray(nul + 1)];
+      for (const piece of pieces) {
+        if (piece.length === 0) continue;
+        waiting.push(piece);
+        yield piece;
       }
-    },
-  });
+    }
+  }
+  const scanWaiting = () => {
+    for (const chunk of waiting) {
+      scanner.push(chunk);
+      previous = chunk;
+    }
+    waiting.length = 0;
+  };
 
+  let scanning = false;
   try {
-    await pipeline(Readable.from(decodeUtf8(chunks, path)), parser, sink);
+    for await (const _text of decodeUtf8(tap(), path)) {
+      scanning = true;
+      scanWaiting();
+      scanning = false;
+    }
   } catch (err) {
-    if (isOpenFramerError(err)) throw err;
-    if (err instanceof CsvError) throw csvError(err, path, lastEndLine);
+    if (!scanning) scanValidPrefix(scanner, waiting, previous);
     throw err;
   }
-
-  if (header === undefined) {
-    throw new InvalidInputError(`${path}: is empty; expected a header row followed by records.`, 'files');
-  }
-  if (records < minRecords) {
-    throw new InvalidInputError(
-      `${path}: needs at least ${plural(minRecords, 'record')} after the header, found ${records}.`,
-      'files',
-    );
-  }
-  return { recordCount: records, columns: header };
+  scanWaiting();
+  return scanner.finish(minRecords);
 }
 
-function checkHeader(record: string[], path: string, line: number): string[] {
-  const firstSeen = new Map<string, number>();
-  for (const [i, name] of record.entries()) {
-    if (name.trim() === '') {
-      throw new InvalidInputError(
-        `${path}: the header (line ${line}) has no name for column ${i + 1}; every column needs a name.`,
-        'files',
-      );
-    }
-    const before = firstSeen.get(name);
-    if (before !== undefined) {
-      throw new InvalidInputError(
-        `${path}: the header (line ${line}) names column ${quoteName(name)} twice (columns ${before + 1} and ${i + 1}); column names must be unique.`,
-        'files',
-      );
-    }
-    firstSeen.set(name, i);
-  }
-  return record;
+/**
+ * decodeUtf8 failed on the waiting chunks (or the source failed): scans them up to and including the first
+ * byte that does not start a complete, valid character, or a NUL. So a CSV problem before it is reported
+ * instead, and the outcome does not depend on where the chunks end: in chunks that were scanned whole, the
+ * bytes past that point are all part of a broken character (0x80 and above), which can end a quote or a
+ * `\r` held for the next byte but are otherwise plain field content.
+ */
+function scanValidPrefix(scanner: CsvScanner, waiting: Buffer[], previous: Buffer | undefined): void {
+  if (waiting.length === 0) return;
+  const bytes = waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting);
+  const tail = previous === undefined ? 0 : unfinishedCharLength(previous);
+  const checked = tail === 0 ? bytes : Buffer.concat([previous!.subarray(previous!.length - tail), bytes]);
+  const invalid = findInvalidUtf8(checked, true);
+  if (invalid !== -1 && invalid < tail) return; // the broken character starts in a chunk already scanned
+  let end = invalid === -1 ? bytes.length : invalid - tail + 1;
+  const nul = bytes.indexOf(0);
+  if (nul !== -1 && nul < end) end = nul + 1;
+  scanner.push(bytes.subarray(0, end));
 }
 
-function csvError(err: CsvError, path: string, lastEndLine: number): InvalidInputError {
-  const line = typeof err.lines === 'number' ? err.lines : undefined;
-  const at = line === undefined ? '' : ` at line ${line}`;
-  switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED': {
-      const after = lastEndLine === 0 ? 'the first record' : `the record after line ${lastEndLine}`;
-      return new InvalidInputError(
-        `${path}: a quoted field is never closed (${after} runs to the end of the file); add the missing '"'.`,
-        'files',
-      );
-    }
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return new InvalidInputError(
-        `${path}: unexpected character after a closing quote${at}; expected a comma or the end of the line (write a quote inside a quoted field as "").`,
-        'files',
-      );
-    case 'INVALID_OPENING_QUOTE':
-      return new InvalidInputError(
-        `${path}: a quote appears inside an unquoted field${at}; wrap the field in quotes and write the quote as "".`,
-        'files',
-      );
-    default:
-      return new InvalidInputError(`${path}: is not valid CSV${at}: ${err.message}`, 'files');
+/** How many bytes at the end of `chunk` begin a character that the next chunk would complete. */
+function unfinishedCharLength(chunk: Buffer): number {
+  // A character is at most 4 bytes, so only the last 3 bytes can be an unfinished one.
+  for (let back = 1; back <= Math.min(3, chunk.length); back++) {
+    const b = chunk[chunk.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look for the lead byte
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
   }
+  return 0;
 }

@@ -11,14 +11,16 @@ import {
 } from './columns.js';
 
 /**
- * Distance-based privacy metrics (mostlyai-qa's IMS, DCR, DCR share, NNDR) with a Gower-style distance:
+ * Distance-based privacy metrics (mostlyai-qa's IMS, DCR, DCR share, NNDR) on encoded records, with the
+ * Euclidean (L2) distance as mostlyai-qa uses:
  *
  * - numbers and timestamps are replaced by their rank in training ∪ holdout, scaled to [0, 1] (a quantile
- *   transform, as mostlyai-qa does before its L2 distance), so a step of one percentile costs 0.01 whatever
- *   the unit, and outliers do not dominate;
- * - categories (and booleans, ids, text) cost 0 when equal and 1 when different;
- * - a missing value costs 0 against a missing value and 1 against a present one;
- * - the distance of two records is the mean over columns, so it lies in [0, 1].
+ *   transform, as mostlyai-qa does), so a step of one percentile costs 0.01 whatever the unit and outliers
+ *   do not dominate;
+ * - categories (and booleans, ids, text) are one-hot encoded and scaled by 1/√2, so two different values
+ *   are at distance 1 (mostlyai-qa embeds strings instead; there is no offline embedding model here);
+ * - a missing value is at 0 from a missing value and at 1 from a present one;
+ * - the distance of two records is sqrt(Σ per-column squared distances / columns), so it lies in [0, 1].
  *
  * Training and holdout are cut to the same size (the DCR share compares distances to two sets, which is
  * only fair when they are equally large), and every table to at most `maxRows` (seeded).
@@ -135,15 +137,15 @@ class Encoder {
         const ro = r * p;
         for (let j = 0; j < p; j++) {
           const diff = Math.abs(qn[qo + j]! - rn[ro + j]!);
-          d += diff > 1 ? 1 : diff;
+          d += diff > 1 ? 1 : diff * diff;
         }
         if (d < best) {
           second = best;
           best = d;
         } else if (d < second) second = d;
       }
-      d1[i] = best / width;
-      d2[i] = second / width;
+      d1[i] = Math.sqrt(best / width);
+      d2[i] = Math.sqrt(second / width);
     }
     return { d1, d2 };
   }

@@ -16,12 +16,26 @@ export interface ColumnProfile {
   meanLength: number;
   /** A short picture of the values' shape, e.g. `CLM-#####` for ids. */
   pattern?: string;
+  /** Personal data the column seems to hold, from its name and the shape of its values. */
+  pii?: PiiKind;
 }
+
+export type PiiKind =
+  | 'email'
+  | 'phone'
+  | 'person_name'
+  | 'street_address'
+  | 'ssn'
+  | 'credit_card'
+  | 'ip_address'
+  | 'date_of_birth';
 
 const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', 'nan', '?', '-']);
 const BOOLEAN = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 't', 'f']);
 const DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_CATEGORIES = 30;
+/** More categories are still categories when they are few next to the rows (e.g. 41 countries in 2,000 rows). */
+const MAX_CATEGORIES_LARGE = 100;
 
 export const isMissing = (value: unknown): boolean =>
   value === null ||
@@ -42,6 +56,12 @@ export function profileTable(columns: string[], records: TableRecord[]): ColumnP
 }
 
 function profileColumn(name: string, raw: unknown[]): ColumnProfile {
+  const profile = inferColumn(name, raw);
+  const pii = detectPii(profile, raw);
+  return pii ? { ...profile, pii } : profile;
+}
+
+function inferColumn(name: string, raw: unknown[]): ColumnProfile {
   const present = raw.filter((v) => !isMissing(v));
   const texts = present.map(cellText).map((t) => t.trim());
   const counts = new Map<string, number>();
@@ -92,7 +112,9 @@ function profileColumn(name: string, raw: unknown[]): ColumnProfile {
   }
   if (n > 0 && texts.filter((t) => DATE.test(t)).length / n >= 0.98) return { ...base, kind: 'datetime' };
   const words = n ? texts.reduce((s, t) => s + t.split(/\s+/).length, 0) / n : 0;
-  if (distinct <= MAX_CATEGORIES && (distinct <= Math.max(2, 0.5 * n) || n < 10) && words < 6) {
+  const fewCategories =
+    distinct <= MAX_CATEGORIES || (distinct <= MAX_CATEGORIES_LARGE && distinct <= 0.05 * n);
+  if (fewCategories && (distinct <= Math.max(2, 0.5 * n) || n < 10) && words < 6) {
     return { ...base, kind: 'categorical' };
   }
   if (distinct >= 0.9 * n && words < 3 && meanLength <= 40) {
@@ -124,4 +146,47 @@ function commonPattern(texts: string[]): string | undefined {
   for (const t of texts) shapes.set(shapeOf(t), (shapes.get(shapeOf(t)) ?? 0) + 1);
   const [best] = [...shapes.entries()].sort((a, b) => b[1] - a[1]);
   return best && best[1] >= 0.8 * texts.length ? best[0] : undefined;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
+const PHONE = /^\+?[\d\s().-]{7,20}$/;
+const SSN = /^\d{3}-\d{2}-\d{4}$/;
+const CARD = /^\d{4}([ -]?\d{4}){3}$/;
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+const PERSON_NAME_COLUMN =
+  /^(?:[a-z]+[_\s-]?)?(?:first|last|full|given|family|middle|sur|maiden)?[_\s-]?name$|^(?:surname|forename|name)$/i;
+const NOT_PERSON =
+  /(company|product|file|street|city|user|brand|item|org|business|host|domain|display|column|table|field|event|app|device|drug|team|project|group|category|country|state|store|place|account|dataset|model|service|plan|variable|tag|type)[_\s-]?name/i;
+const PHONE_COLUMN = /phone|mobile|cell|tel(ephone)?$|fax/i;
+const ADDRESS_COLUMN = /address|street/i;
+const BIRTH_COLUMN = /birth|dob\b/i;
+
+/** Personal data by the column's name and the shape of most of its values (90% of present values). */
+function detectPii(profile: ColumnProfile, raw: unknown[]): PiiKind | undefined {
+  const texts = raw.filter((v) => !isMissing(v)).map((v) => cellText(v).trim());
+  if (texts.length === 0) return undefined;
+  const share = (re: RegExp) => texts.filter((t) => re.test(t)).length / texts.length;
+  const name = profile.name;
+  if (share(EMAIL) >= 0.9) return 'email';
+  if (share(SSN) >= 0.9) return 'ssn';
+  if (share(CARD) >= 0.9) return 'credit_card';
+  if (share(IPV4) >= 0.9) return 'ip_address';
+  const digits = (t: string) => t.replace(/\D/g, '').length;
+  if (
+    share(PHONE) >= 0.9 &&
+    texts.every((t) => digits(t) >= 7 && digits(t) <= 15) &&
+    (PHONE_COLUMN.test(name) || texts.filter((t) => /[\s().+-]/.test(t)).length / texts.length >= 0.9)
+  ) {
+    return 'phone';
+  }
+  if (profile.kind === 'datetime' && BIRTH_COLUMN.test(name)) return 'date_of_birth';
+  if (
+    PERSON_NAME_COLUMN.test(name) &&
+    !NOT_PERSON.test(name) &&
+    share(/^[\p{L}][\p{L}'.-]*( [\p{L}][\p{L}'.-]*){0,3}$/u) >= 0.9
+  ) {
+    return 'person_name';
+  }
+  if (ADDRESS_COLUMN.test(name) && !EMAIL.test(texts[0]!) && share(/\d/) >= 0.5) return 'street_address';
+  return undefined;
 }

@@ -198,6 +198,58 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_run_samples_files': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('runs').addColumn('job_id', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('seed', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('zip_status', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('zip_blob_key', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('zip_size_bytes', 'bigint').execute();
+
+      // One row per planned sample, written at planning time: the plan survives restarts, and a sample is
+      // done exactly when its row says so.
+      await db.schema
+        .createTable('run_samples')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('assignment', 'text', (c) => c.notNull())
+        .addColumn('output', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('revisions', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('input_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('output_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('calls', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull().defaultTo(0))
+        .addColumn('finish_seq', 'integer')
+        .addColumn('finished_at', 'text')
+        .addPrimaryKeyConstraint('run_samples_pk', ['run_id', 'idx'])
+        .execute();
+      await db.schema
+        .createIndex('run_samples_status')
+        .on('run_samples')
+        .columns(['run_id', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('run_samples_finish')
+        .on('run_samples')
+        .columns(['run_id', 'finish_seq'])
+        .execute();
+
+      await db.schema
+        .createTable('run_files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('file_type', 'text', (c) => c.notNull())
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('blob_key', 'text', (c) => c.notNull())
+        .addColumn('sample_index', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('run_files_run').on('run_files').column('run_id').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

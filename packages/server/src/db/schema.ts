@@ -129,6 +129,44 @@ export interface RunTable {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+  job_id: string | null;
+  seed: string | null;
+  /** null | building | ready | failed */
+  zip_status: string | null;
+  zip_blob_key: string | null;
+  zip_size_bytes: number | null;
+}
+
+export interface RunSampleTable {
+  run_id: string;
+  idx: number;
+  /** pending | completed | failed */
+  status: string;
+  /** JSON: property name -> value. */
+  assignment: string;
+  /** JSON of SampleOutput (record or files) once completed. */
+  output: string | null;
+  reason: string | null;
+  revisions: number;
+  input_tokens: number;
+  output_tokens: number;
+  calls: number;
+  cost_usd: number;
+  /** Order in which samples finished (DataFramer lists samples by finish time). */
+  finish_seq: number | null;
+  finished_at: string | null;
+}
+
+export interface RunFileTable {
+  id: string;
+  run_id: string;
+  path: string;
+  /** MIME type. */
+  file_type: string;
+  size_bytes: number;
+  blob_key: string;
+  sample_index: number | null;
+  created_at: string;
 }
 
 export interface LlmCallTable {
@@ -167,6 +205,8 @@ export interface Database {
   spec_versions: SpecVersionTable;
   jobs: JobTable;
   runs: RunTable;
+  run_samples: RunSampleTable;
+  run_files: RunFileTable;
   llm_calls: LlmCallTable;
   settings: SettingTable;
 }

@@ -61,6 +61,11 @@ export interface GenerationContext {
   params: RunParams;
   /** Databricks and other per-request credentials, passed through to the gateway. */
   credentials?: import('../../llm/types.js').LlmRequest['credentials'];
+  /**
+   * Tokens of seed examples a prompt may hold. Default: 40% of the smallest context window among the
+   * run's models (`findModel`), 128k when a model is not in the built-in catalog (configured models).
+   */
+  seedTokenBudget?: number;
 }
 
 /** A finished sample: a record, or files (MULTI_FOLDER: names within the sample's folder). */
@@ -92,9 +97,50 @@ export interface SampleSink {
   save(index: number, outcome: SampleOutcome): Promise<void>;
 }
 
+/** The closest seed to a sample, when it is a copy or near copy. */
+export interface SeedMatch {
+  seedId: string;
+  /** Estimated Jaccard similarity of word 3-grams; 1 for an exact copy. */
+  similarity: number;
+  /** Equal to the seed once whitespace is normalised. */
+  exact: boolean;
+}
+
+/**
+ * Copy detection for the `seed_duplicate` and `sample_duplicate` filters: the seeds of the run, and the
+ * samples accepted so far (`accept` is called once a sample is saved OK, and for `accepted` on resume).
+ */
+export interface DuplicateFilter {
+  seedDuplicate(text: string): SeedMatch | undefined;
+  sampleDuplicate(text: string): { index: number; similarity: number } | undefined;
+  accept(index: number, text: string): void;
+}
+
+/**
+ * Runs SQL for `sql_validation_level: syntax+schema+execute`, e.g. against an in-memory database built
+ * from the sample's DDL. Core has no database engine, so without one that level fails the sample.
+ */
+export interface SqlExecutor {
+  execute(input: {
+    schema: string | null;
+    query: string;
+    signal?: AbortSignal;
+  }): Promise<{ ok: true } | { ok: false; error: string }>;
+}
+
+/** What `generateSample` needs: the gateway, the run's duplicate filter and optionally a SQL engine. */
+export interface SamplePorts {
+  llm: LlmGateway;
+  duplicates: DuplicateFilter;
+  sqlExecutor?: SqlExecutor;
+}
+
 export interface GenerationPorts {
   llm: LlmGateway;
   sink: SampleSink;
+  /** Default: built from `ctx.seeds` and `accepted` (`createDuplicateFilter`). */
+  duplicates?: DuplicateFilter;
+  sqlExecutor?: SqlExecutor;
   /** Texts already accepted in this run (on resume), for duplicate filtering. */
   accepted?: { index: number; text: string }[];
   progress?: (p: { completed: number; failed: number; total: number }) => void;

@@ -1,0 +1,77 @@
+import { APIClient, type ClientOptions } from './core/api-client.js';
+import * as Errors from './core/errors.js';
+import {
+  type RunTarget,
+  resolveTarget,
+  type SpecTarget,
+  type WaitOptions,
+  waitForRun,
+  waitForSpec,
+} from './lib/wait.js';
+import { ApiKeys } from './resources/api-keys.js';
+import { DataframerResource } from './resources/dataframer/index.js';
+import type { Run, Spec } from './types.js';
+
+/**
+ * Client for the DataFramer REST API as OpenFramer serves it, shaped like DataFramer's official SDK:
+ *
+ * ```ts
+ * import Dataframer from '@openframer/sdk';
+ * const client = new Dataframer(); // OPENFRAMER_API_KEY / DATAFRAMER_API_KEY, http://127.0.0.1:8000
+ * const dataset = await client.dataframer.seedDatasets.createFromPath('examples/insurance-claims.csv');
+ * const spec = await client.waitFor(await client.dataframer.specs.create({ name: 'claims', dataset_id: dataset.id }));
+ * ```
+ */
+export class Dataframer extends APIClient {
+  readonly dataframer: DataframerResource;
+  readonly apiKeys: ApiKeys;
+
+  static readonly DataframerError = Errors.DataframerError;
+  static readonly APIError = Errors.APIError;
+  static readonly APIConnectionError = Errors.APIConnectionError;
+  static readonly APIConnectionTimeoutError = Errors.APIConnectionTimeoutError;
+  static readonly APIUserAbortError = Errors.APIUserAbortError;
+  static readonly BadRequestError = Errors.BadRequestError;
+  static readonly AuthenticationError = Errors.AuthenticationError;
+  static readonly PermissionDeniedError = Errors.PermissionDeniedError;
+  static readonly NotFoundError = Errors.NotFoundError;
+  static readonly ConflictError = Errors.ConflictError;
+  static readonly UnprocessableEntityError = Errors.UnprocessableEntityError;
+  static readonly RateLimitError = Errors.RateLimitError;
+  static readonly InternalServerError = Errors.InternalServerError;
+  static readonly JobFailedError = Errors.JobFailedError;
+
+  constructor(options: ClientOptions = {}) {
+    super(options);
+    this.dataframer = new DataframerResource(this);
+    this.apiKeys = new ApiKeys(this);
+  }
+
+  /** A client with the same settings except those given (e.g. a rotated key). */
+  withOptions(options: ClientOptions): Dataframer {
+    return new Dataframer({
+      apiKey: this.apiKey,
+      baseURL: this.baseURL,
+      timeout: this.timeout,
+      maxRetries: this.maxRetries,
+      fetch: this.fetchImpl,
+      defaultHeaders: this.defaultHeaders,
+      ...options,
+    });
+  }
+
+  /**
+   * Waits for a run or spec to finish and resolves with its final state. Runs are followed through the
+   * event stream, with polling when it is unavailable; specs are polled. A job that ends FAILED or
+   * CANCELED throws `JobFailedError` (its `job` holds the final object, `jobError` the reason).
+   *
+   * Pass what the SDK returned (`runs.create(...)`, `runs.retrieve(...)`, `specs.create(...)`, ...), or
+   * `{ run_id }` / `{ spec_id }`.
+   */
+  waitFor(target: RunTarget, options?: WaitOptions): Promise<Run>;
+  waitFor(target: SpecTarget, options?: WaitOptions): Promise<Spec>;
+  waitFor(target: RunTarget | SpecTarget, options?: WaitOptions): Promise<Run | Spec> {
+    const { kind, id } = resolveTarget(target);
+    return kind === 'run' ? waitForRun(this, id, options) : waitForSpec(this, id, options);
+  }
+}

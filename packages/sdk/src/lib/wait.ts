@@ -1,0 +1,110 @@
+import type { Dataframer } from '../client.js';
+import { APIUserAbortError, DataframerError, JobFailedError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
+import type { Run, RunProgress, RunSummary, Spec, SpecStatus } from '../types.js';
+import { type RunHandle, type SpecHandle, taggedKind } from './jobs.js';
+
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
+
+/** A snapshot handed to `onProgress`: a run's counters, or a spec's status. */
+export type JobProgress =
+  | ({ kind: 'run'; id: string } & RunProgress)
+  | { kind: 'spec'; id: string; status: SpecStatus; total_cost: number | null; error: string | null };
+
+export interface WaitOptions {
+  /** Called on every change: each SSE `progress` event, or each poll that saw something new. */
+  onProgress?: (progress: JobProgress) => void;
+  /** Stops waiting (the job itself keeps running) with APIUserAbortError. */
+  signal?: AbortSignal;
+  /** How often to poll when polling (specs always; runs when the event stream is unavailable). Default 1 s. */
+  pollIntervalMs?: number;
+  /** Runs only: `false` skips the event stream and polls from the start. Default true. */
+  stream?: boolean;
+}
+
+/** Anything that names a run or a spec. */
+export type RunTarget = Run | RunSummary | RunHandle | { run_id: string };
+export type SpecTarget = Spec | SpecHandle | { spec_id: string };
+
+const RUN_TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+
+export function resolveTarget(target: RunTarget | SpecTarget): { kind: 'run' | 'spec'; id: string } {
+  const t = target as Record<string, unknown>;
+  if (typeof t.run_id === 'string') return { kind: 'run', id: t.run_id };
+  if (typeof t.id === 'string') {
+    const tagged = taggedKind(target);
+    if (tagged) return { kind: tagged, id: t.id };
+    if ('samples_completed' in t) return { kind: 'run', id: t.id };
+    if ('latest_version' in t || 'content_yaml' in t) return { kind: 'spec', id: t.id };
+  } else if (typeof t.spec_id === 'string') {
+    return { kind: 'spec', id: t.spec_id };
+  }
+  throw new DataframerError(
+    'waitFor needs a run or spec (as returned by the SDK), or { run_id } / { spec_id }; a bare { id } does not say which',
+  );
+}
+
+function progressOfRun(run: Run): RunProgress {
+  const { status, samples_completed, samples_failed, number_of_samples, total_cost, error } = run;
+  return { status, samples_completed, samples_failed, number_of_samples, total_cost, error };
+}
+
+/** Calls `onProgress` only when a snapshot differs from the last one. */
+function reporter<T>(onProgress: ((p: T) => void) | undefined) {
+  let last = '';
+  return (p: T) => {
+    const text = JSON.stringify(p);
+    if (text === last) return;
+    last = text;
+    onProgress?.(p);
+  };
+}
+
+/**
+ * Follows a run to its end through `GET /runs/{id}/events/` (server-sent events); if the stream cannot be
+ * opened or ends early (an older server, DataFramer's hosted API, a proxy that buffers), polls instead.
+ * Resolves with the final Run when SUCCEEDED; throws JobFailedError when FAILED or CANCELED.
+ */
+export async function waitForRun(client: Dataframer, runId: string, options: WaitOptions = {}): Promise<Run> {
+  const { signal } = options;
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const report = reporter<RunProgress>((p) => options.onProgress?.({ kind: 'run', id: runId, ...p }));
+  if (options.stream !== false) {
+    try {
+      for await (const event of client.dataframer.runs.events(runId, { signal })) {
+        report(event.data);
+        if (event.event === 'done' || RUN_TERMINAL.has(event.data.status)) break;
+      }
+    } catch (err) {
+      // Any failure of the stream falls back to polling, which reports real problems (404, 401) itself.
+      if (err instanceof APIUserAbortError) throw err;
+    }
+  }
+  for (;;) {
+    const run = await client.dataframer.runs.retrieve(runId, { signal });
+    report(progressOfRun(run));
+    if (run.status === 'SUCCEEDED') return run;
+    if (run.status === 'FAILED' || run.status === 'CANCELED') {
+      throw new JobFailedError('run', runId, run.status, run.error, run);
+    }
+    await sleep(interval, signal);
+  }
+}
+
+/** Polls a spec until it leaves PROCESSING. Resolves with the Spec when SUCCEEDED; throws JobFailedError when FAILED. */
+export async function waitForSpec(
+  client: Dataframer,
+  specId: string,
+  options: WaitOptions = {},
+): Promise<Spec> {
+  const { signal } = options;
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const report = reporter<JobProgress>(options.onProgress);
+  for (;;) {
+    const spec = await client.dataframer.specs.retrieve(specId, {}, { signal });
+    report({ kind: 'spec', id: specId, status: spec.status, total_cost: spec.total_cost, error: spec.error });
+    if (spec.status === 'SUCCEEDED') return spec;
+    if (spec.status === 'FAILED') throw new JobFailedError('spec', specId, 'FAILED', spec.error, spec);
+    await sleep(interval, signal);
+  }
+}

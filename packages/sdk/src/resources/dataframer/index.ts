@@ -1,0 +1,26 @@
+import type { Dataframer } from '../../client.js';
+import { HealthResource } from './health.js';
+import { Models } from './models.js';
+import { Runs } from './runs.js';
+import { SeedDatasets } from './seed-datasets.js';
+import { Specs } from './specs.js';
+
+/**
+ * `client.dataframer.*`: the `/api/dataframer/...` endpoints, one resource file each. A new endpoint
+ * group (evaluations, anonymization runs, red teaming) is a new file here and one line below.
+ */
+export class DataframerResource {
+  readonly seedDatasets: SeedDatasets;
+  readonly specs: Specs;
+  readonly runs: Runs;
+  readonly health: HealthResource;
+  readonly models: Models;
+
+  constructor(client: Dataframer) {
+    this.seedDatasets = new SeedDatasets(client);
+    this.specs = new Specs(client);
+    this.runs = new Runs(client);
+    this.health = new HealthResource(client);
+    this.models = new Models(client);
+  }
+}

@@ -1,0 +1,196 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RequestOptions } from '../../core/api-client.js';
+import { APIConnectionError, APIUserAbortError } from '../../core/errors.js';
+import { path } from '../../core/path.js';
+import { sleep } from '../../core/sleep.js';
+import { serverSentEvents } from '../../core/sse.js';
+import { type RunHandle, tagJob } from '../../lib/jobs.js';
+import { extractZip } from '../../lib/unzip.js';
+import { type WaitOptions, waitForRun } from '../../lib/wait.js';
+import type {
+  DownloadLink,
+  Run,
+  RunCreateParams,
+  RunEvent,
+  RunListParams,
+  RunProgress,
+  RunSampleListParams,
+  RunSamplesByIndex,
+  RunSamplesByIndexParams,
+  RunSamplesPage,
+  RunSummary,
+  RunZipLink,
+  RunZipPending,
+} from '../../types.js';
+import { APIResource } from '../resource.js';
+
+export interface DownloadToOptions {
+  signal?: AbortSignal;
+  /** How often to ask again while the server builds the ZIP. Default 500 ms. */
+  pollIntervalMs?: number;
+}
+
+export interface DownloadedRun {
+  /** The folder the files were extracted into (absolute). */
+  directory: string;
+  /** Extracted files, relative to `directory`, with `/` separators. */
+  files: string[];
+  zipBytes: number;
+}
+
+export class RunFiles extends APIResource {
+  /**
+   * The ZIP of all generated files: `{download_url, size_bytes, expires_at}` when ready, or
+   * `{status: 'building', detail}` (HTTP 202) while the server builds it; call again shortly.
+   */
+  download(runId: string, options?: RequestOptions): Promise<RunZipLink | RunZipPending> {
+    return this._client.request(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/files/download/` },
+      options,
+    );
+  }
+
+  /** A signed link to one generated file (`generated_files[].id`), valid one hour. */
+  downloadFile(runId: string, fileId: string, options?: RequestOptions): Promise<DownloadLink> {
+    return this._client.request(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/files/${fileId}/download/` },
+      options,
+    );
+  }
+
+  /** Asks for the ZIP until it is ready (the 202 → 200 dance) and returns its link. */
+  async waitForZip(runId: string, options: DownloadToOptions = {}): Promise<RunZipLink> {
+    const interval = options.pollIntervalMs ?? 500;
+    for (;;) {
+      const answer = await this.download(runId, { signal: options.signal });
+      if ('download_url' in answer) return answer;
+      await sleep(interval, options.signal);
+    }
+  }
+}
+
+export class RunSamples extends APIResource {
+  /** Finished samples in finish order (index 0 = first finished); `limit` up to 1000, `offset`. */
+  list(runId: string, query: RunSampleListParams = {}, options?: RequestOptions): Promise<RunSamplesPage> {
+    return this._client.request(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/samples/`, query },
+      options,
+    );
+  }
+
+  /** Samples by finish-order index (up to 1000); a missing one is null with status `out_of_range`. */
+  retrieveByIndices(
+    runId: string,
+    body: RunSamplesByIndexParams,
+    options?: RequestOptions,
+  ): Promise<RunSamplesByIndex> {
+    return this._client.request(
+      { method: 'POST', path: path`/api/dataframer/runs/${runId}/samples/`, body },
+      options,
+    );
+  }
+}
+
+export class Runs extends APIResource {
+  readonly files = new RunFiles(this._client);
+  readonly samples = new RunSamples(this._client);
+
+  /** Starts generating from a SUCCEEDED spec; answers `{id}` at once. */
+  async create(body: RunCreateParams, options?: RequestOptions): Promise<RunHandle> {
+    const created = await this._client.request<{ id: string }>(
+      { method: 'POST', path: '/api/dataframer/runs/', body },
+      options,
+    );
+    return tagJob(created, 'run');
+  }
+
+  /** A run: status, counters, runtime parameters and generated files. */
+  retrieve(runId: string, options?: RequestOptions): Promise<Run> {
+    return this._client.request({ method: 'GET', path: path`/api/dataframer/runs/${runId}/` }, options);
+  }
+
+  /** Runs, newest first. */
+  list(query: RunListParams = {}, options?: RequestOptions): Promise<RunSummary[]> {
+    return this._client.request({ method: 'GET', path: '/api/dataframer/runs/', query }, options);
+  }
+
+  /** Cancels a PENDING or PROCESSING run (finished samples are kept); BadRequestError when already over. */
+  cancel(runId: string, options?: RequestOptions): Promise<Run> {
+    return this._client.request(
+      { method: 'POST', path: path`/api/dataframer/runs/${runId}/cancel/` },
+      options,
+    );
+  }
+
+  /** Deletes a run and its files. */
+  delete(runId: string, options?: RequestOptions): Promise<void> {
+    return this._client.request({ method: 'DELETE', path: path`/api/dataframer/runs/${runId}/` }, options);
+  }
+
+  /**
+   * The run's progress as it happens (server-sent events): `progress` on every change, then `done` when
+   * the run ends. An OpenFramer endpoint; DataFramer's hosted API has no stream (use `waitFor`, which
+   * falls back to polling).
+   */
+  async *events(runId: string, options: RequestOptions = {}): AsyncGenerator<RunEvent> {
+    const res = await this._client.send(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/events/`, accept: 'text/event-stream' },
+      options,
+    );
+    if (!res.headers.get('content-type')?.includes('text/event-stream')) {
+      await res.body?.cancel();
+      throw new APIConnectionError({ message: 'the events endpoint did not answer with an event stream' });
+    }
+    for await (const message of serverSentEvents(res, options.signal)) {
+      if (message.event !== 'progress' && message.event !== 'done') continue;
+      yield { event: message.event, data: JSON.parse(message.data) as RunProgress };
+    }
+  }
+
+  /** Waits until the run ends: resolves with the Run when SUCCEEDED, throws JobFailedError when FAILED or CANCELED. */
+  waitFor(runId: string, options?: WaitOptions): Promise<Run> {
+    return waitForRun(this._client, runId, options);
+  }
+
+  /**
+   * Downloads the ZIP of a finished run and extracts it into `dir` (created if needed): waits while the
+   * server builds it, streams it through a temporary file, and refuses entries that would escape `dir`.
+   */
+  async downloadTo(runId: string, dir: string, options: DownloadToOptions = {}): Promise<DownloadedRun> {
+    const { signal } = options;
+    const link = await this.files.waitForZip(runId, options);
+    const directory = resolve(dir);
+    await mkdir(directory, { recursive: true });
+    // Beside the target, so the move stays on one filesystem and a failure leaves `dir` untouched.
+    const staging = await mkdtemp(join(directory, '.openframer-download-'));
+    try {
+      const zipPath = join(staging, 'run.zip');
+      // Signed links need no key; none is sent, as the link may point at another host (object storage).
+      const res = await this._client.send(
+        { method: 'GET', path: link.download_url, auth: false, accept: 'application/zip' },
+        { signal },
+      );
+      if (!res.body) throw new APIConnectionError({ message: 'the download had no body' });
+      try {
+        await pipeline(
+          Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+          createWriteStream(zipPath),
+          {
+            signal,
+          },
+        );
+      } catch (err) {
+        if (signal?.aborted) throw new APIUserAbortError();
+        throw new APIConnectionError({ message: 'the download broke off', cause: err });
+      }
+      const files = await extractZip(zipPath, directory, signal);
+      return { directory, files, zipBytes: link.size_bytes };
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Named types for the API's objects, all derived from the generated OpenAPI types so they cannot drift
+ * from the server (scripts/gen-sdk-types.ts regenerates them; CI checks they are current).
+ */
+import type { components, paths } from './generated/api.js';
+
+type Schemas = components['schemas'];
+type Operation<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
+
+/** The JSON body an operation takes. */
+export type JsonBody<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { requestBody?: infer B }
+    ? NonNullable<B> extends { content: { 'application/json': infer J } }
+      ? J
+      : never
+    : never;
+
+/** The JSON an operation answers with for one status. */
+export type JsonResponse<P extends keyof paths, M extends keyof paths[P], S extends number> =
+  Operation<P, M> extends { responses: infer R }
+    ? S extends keyof R
+      ? R[S] extends { content: { 'application/json': infer J } }
+        ? J
+        : never
+      : never
+    : never;
+
+/** The query parameters an operation takes. */
+export type QueryParams<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+export type ErrorResponse = Schemas['Error'];
+
+// Seed datasets
+export type DatasetType = Schemas['SeedDataset']['dataset_type'];
+export type SeedDataset = Schemas['SeedDataset'];
+export type SeedDatasetSummary = Schemas['SeedDatasetSummary'];
+export type SeedDatasetFile = Schemas['SeedDatasetFile'];
+export type DownloadLink = Schemas['DownloadLink'];
+export type SeedDatasetUpdateParams = JsonBody<'/api/dataframer/seed-datasets/{dataset_id}/', 'patch'>;
+export type SeedDatasetListParams = QueryParams<'/api/dataframer/seed-datasets/', 'get'>;
+
+// Specs
+export type Spec = Schemas['Spec'];
+export type SpecVersion = Schemas['SpecVersionPublic'];
+export type SpecStatus = Spec['status'];
+export type SpecCreateParams = JsonBody<'/api/dataframer/specs/', 'post'>;
+export type SpecCreateResponse = JsonResponse<'/api/dataframer/specs/', 'post', 202>;
+export type SpecUpdateParams = JsonBody<'/api/dataframer/specs/{spec_id}/', 'put'>;
+export type SpecListParams = QueryParams<'/api/dataframer/specs/', 'get'>;
+/** `include_versions` as a boolean; it travels as a query string. */
+export interface SpecRetrieveParams {
+  include_versions?: boolean;
+}
+
+// Runs
+export type Run = Schemas['Run'];
+export type RunSummary = Schemas['RunSummary'];
+export type RunStatus = Run['status'];
+export type RunRuntimeParams = Schemas['RunRuntimeParams'];
+export type GeneratedFile = Schemas['GeneratedFile'];
+export type RunSample = Schemas['RunSample'];
+export type RunCreateParams = JsonBody<'/api/dataframer/runs/', 'post'>;
+export type RunCreateResponse = JsonResponse<'/api/dataframer/runs/', 'post', 202>;
+export type RunListParams = QueryParams<'/api/dataframer/runs/', 'get'>;
+export type RunSamplesPage = JsonResponse<'/api/dataframer/runs/{run_id}/samples/', 'get', 200>;
+export type RunSampleListParams = QueryParams<'/api/dataframer/runs/{run_id}/samples/', 'get'>;
+export type RunSamplesByIndex = JsonResponse<'/api/dataframer/runs/{run_id}/samples/', 'post', 200>;
+export type RunSamplesByIndexParams = JsonBody<'/api/dataframer/runs/{run_id}/samples/', 'post'>;
+/** 200: the ZIP is ready behind a signed link valid one hour. */
+export type RunZipLink = JsonResponse<'/api/dataframer/runs/{run_id}/files/download/', 'get', 200>;
+/** 202: the ZIP is being built; call again shortly. */
+export type RunZipPending = JsonResponse<'/api/dataframer/runs/{run_id}/files/download/', 'get', 202>;
+
+/** What the run's event stream (and `waitFor`'s onProgress) reports. */
+export interface RunProgress {
+  status: RunStatus;
+  samples_completed: number;
+  samples_failed: number;
+  number_of_samples: number;
+  total_cost: number | null;
+  error: string | null;
+}
+
+export type RunEvent = { event: 'progress'; data: RunProgress } | { event: 'done'; data: RunProgress };
+
+// Platform
+export type Health = Schemas['Health'];
+export type Model = Schemas['Model'];
+export type ModelListResponse = JsonResponse<'/api/dataframer/models/', 'get', 200>;
+export type RotatedApiKey = Schemas['RotatedApiKey'];
