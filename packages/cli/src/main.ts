@@ -1,5 +1,6 @@
 import {
   APIConnectionError,
+  APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
   DataframerError,
@@ -14,6 +15,7 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { specsCommand } from './commands/specs.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { jsonRequested } from './session.js';
 
 const EXIT_HELP = `
 Environment:
@@ -85,6 +87,8 @@ export function report(err: unknown): number {
     return EXIT.usage;
   }
   if (err instanceof JobFailedError) {
+    // Scripts asked for JSON: they get the final object too, to read its counters and error.
+    if (jsonRequested()) process.stdout.write(`${JSON.stringify(err.job, null, 2)}\n`);
     say(`error: ${err.message}`);
     return EXIT.jobFailed;
   }
@@ -94,6 +98,9 @@ export function report(err: unknown): number {
   }
   if (err instanceof APIConnectionError) {
     say(`error: ${err.message}`);
+    if (!(err instanceof APIConnectionTimeoutError)) {
+      say('  is the server running? Start one with `openframer serve`, or pass --base-url');
+    }
     return EXIT.failure;
   }
   if (err instanceof APIError) {

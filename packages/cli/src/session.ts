@@ -31,7 +31,15 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+let jsonOutput = false;
+
+/** Whether this invocation asked for --json (so a failure can still print the final object). */
+export function jsonRequested(): boolean {
+  return jsonOutput;
+}
+
 export function output(json: boolean): Output {
+  jsonOutput = json;
   return {
     json,
     result(value, human) {

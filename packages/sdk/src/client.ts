@@ -71,7 +71,12 @@ export class Dataframer extends APIClient {
   waitFor(target: RunTarget, options?: WaitOptions): Promise<Run>;
   waitFor(target: SpecTarget, options?: WaitOptions): Promise<Spec>;
   waitFor(target: RunTarget | SpecTarget, options?: WaitOptions): Promise<Run | Spec> {
-    const { kind, id } = resolveTarget(target);
-    return kind === 'run' ? waitForRun(this, id, options) : waitForSpec(this, id, options);
+    let job: ReturnType<typeof resolveTarget>;
+    try {
+      job = resolveTarget(target);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return job.kind === 'run' ? waitForRun(this, job.id, options) : waitForSpec(this, job.id, options);
   }
 }

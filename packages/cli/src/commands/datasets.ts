@@ -6,7 +6,7 @@ import { nonNegativeInt, positiveInt, session } from '../session.js';
 
 const SUMMARY_COLUMNS = ['id', 'name', 'dataset_type', 'file_count', 'folder_count', 'created_at'];
 
-export function printDataset(dataset: SeedDataset, line: (text: string) => void): void {
+export function printDataset(dataset: SeedDataset, line: (text?: string) => void): void {
   line(
     record({ ...dataset, total_size: bytes(dataset.total_size_bytes) }, [
       'id',

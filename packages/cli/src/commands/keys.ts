@@ -1,6 +1,6 @@
-import { AuthService, ConfigError, loadConfig, openDatabase } from '@openframer/server';
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes.js';
+import { session } from '../session.js';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('Manage API keys');
@@ -16,6 +16,8 @@ export function keysCommand(): Command {
       "\nWorks on the server's database directly (same OPENFRAMER_* variables as `serve`).\n\nExample:\n  export DATAFRAMER_API_KEY=$(openframer keys create --company Acme --email ana@acme.test)\n",
     )
     .action(async (opts: { company: string; email: string }) => {
+      // Loaded here so API commands do not pay for loading the server.
+      const { AuthService, ConfigError, loadConfig, openDatabase } = await import('@openframer/server');
       let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig(process.env);
@@ -31,6 +33,25 @@ export function keysCommand(): Command {
       } finally {
         await database.close();
       }
+    });
+
+  keys
+    .command('rotate')
+    .description(
+      'Issue a new key for yourself and revoke the one used for the call (prints the new key alone)',
+    )
+    .addHelpText(
+      'after',
+      '\nThe old key stops working at once. At most 5 rotations per hour per IP address.\n\nExamples:\n  export OPENFRAMER_API_KEY=$(openframer keys rotate)\n  openframer --json keys rotate',
+    )
+    .action(async (_opts: object, cmd: Command) => {
+      const { client, out, signal } = session(cmd);
+      // Never retried: a retry after a lost answer would fail with the key just revoked.
+      const rotated = await client.apiKeys.rotate({ signal, maxRetries: 0 });
+      out.result(rotated, () => {
+        out.line(rotated.api_key);
+        out.note(`new key ${rotated.masked_key}, expires ${rotated.expires_at}; the old key is revoked`);
+      });
     });
   return keys;
 }

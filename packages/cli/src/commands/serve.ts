@@ -1,4 +1,3 @@
-import { ConfigError, loadConfig, startServer } from '@openframer/server';
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes.js';
 
@@ -15,6 +14,8 @@ export function serveCommand(): Command {
       '\nExamples:\n  openframer serve\n  OPENFRAMER_DATABASE_URL=postgres://localhost/openframer openframer serve --port 9000',
     )
     .action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+      // Loaded here so API commands do not pay for loading the server.
+      const { ConfigError, loadConfig, startServer } = await import('@openframer/server');
       const env = { ...process.env };
       if (opts.host) env.OPENFRAMER_HOST = opts.host;
       if (opts.port) env.OPENFRAMER_PORT = opts.port;

@@ -59,7 +59,7 @@ export function resolveCondition(
       if (allowed.length > 0) return { allowed };
     }
     // A value the seed never had (or had too rarely to model): emitted as asked, modelled as the rare bucket.
-    return { code: model.rareCode >= 0 ? model.rareCode : 0, literal: value };
+    return { code: Math.max(model.rareCode, 0), literal: value };
   }
   if (model.role === 'datetime') {
     const parsed = parseDate(text);
@@ -68,6 +68,15 @@ export function resolveCondition(
   }
   const x = Number(text);
   if (text !== '' && Number.isFinite(x)) return { code: numberCode(model, x), literal: value };
+  if (text.toLowerCase() === 'other' && others) {
+    // Any number but the listed ones: bins holding some other value.
+    const listed = new Set(others.map(Number).filter(Number.isFinite));
+    const allowed: number[] = [];
+    model.bins.forEach((b, i) => {
+      if (!b.spike || !listed.has(b.lo)) allowed.push(i + 1);
+    });
+    if (allowed.length > 0) return { allowed };
+  }
   const range = parseBinLabel(text);
   if (range) {
     const allowed: number[] = [];

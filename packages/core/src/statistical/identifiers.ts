@@ -3,7 +3,8 @@ import { cellText, isMissing } from './profile.js';
 
 /**
  * New identifiers in the format of the seed's, never one of the seed's and never the same one twice:
- * - running integers continue after the largest seed value (spread out when the seed's are);
+ * - running integers continue after the largest seed value (spread out when the seed's are), also inside
+ *   a fixed prefix and suffix (`CLM-10001` -> `CLM-10502`);
  * - other identifiers keep their shape position by position: characters every seed value shares there
  *   (a prefix like `CLM-`, separators) stay, digits become random digits, letters random letters of the
  *   same case, hex digits random hex digits (e.g. UUIDs);
@@ -58,6 +59,33 @@ export function identifierGenerator(raw: unknown[]): IdentifierGenerator {
         return numberTyped ? Number(v) : v;
       },
     };
+  }
+  // A fixed prefix and suffix around a running number (`CLM-10001`, `INV2024-0042`): the number goes on.
+  const framed = texts.map((t) => /^(.*?)(\d+)(\D*)$/.exec(t));
+  if (
+    texts.length > 0 &&
+    framed.every((m) => m && m[1] === framed[0]![1] && m[3] === framed[0]![3] && m[2]!.length < 16)
+  ) {
+    const prefix = framed[0]![1]!;
+    const suffix = framed[0]![3]!;
+    const digits = framed.map((m) => m![2]!);
+    const values = digits.map(Number).sort((a, b) => a - b);
+    const width =
+      new Set(digits.map((d) => d.length)).size === 1 && digits[0]!.startsWith('0') ? digits[0]!.length : 0;
+    const lo = values[0]!;
+    const hi = values[values.length - 1]!;
+    if (values.length > 1 && hi - lo <= values.length * 20) {
+      let next = hi + 1;
+      const step = Math.max(1, Math.round((hi - lo) / (values.length - 1)));
+      return {
+        next: (rng) =>
+          unique(seen, () => {
+            const x = next + (step > 1 ? rng.int(step) : 0);
+            next = x + 1;
+            return `${prefix}${width ? String(x).padStart(width, '0') : String(x)}${suffix}`;
+          }),
+      };
+    }
   }
   return patternGenerator(texts, seen);
 }

@@ -25,55 +25,71 @@ import {
   personNameGenerator,
 } from './identifiers.js';
 import { fitLogit, type LogitModel, logitProbs } from './logit.js';
-import { type ColumnProfile, cellText, isMissing, profileTable } from './profile.js';
+import { cellText, isMissing, profileTable } from './profile.js';
 import { NgramTextModel, type TextFallbackMetadata, textFallbackMetadata } from './text.js';
 import { type ClassTree, fitTree, leafFor } from './tree.js';
 
 /**
- * Sequential tree-based synthesis (as synthpop's CART): columns are visited in order; the first is drawn
- * from its distribution, every later one from the leaf of a classification tree fitted on the columns
- * before it. Numbers are coded as quantile bins (a value shared by many rows is a bin of its own), and a
- * synthetic number is a donor's value from that leaf and bin, smoothed by a kernel within the bin.
+ * Sequential synthesis of a table, column by column in a fixed order, each column drawn given the ones
+ * before it (as synthpop does). Every modelled column is coded: categories (rare ones pooled), numbers
+ * and timestamps as quantile bins (a value many rows share is a bin of its own), 0 for missing.
  *
- * Privacy measures: leaves hold at least `minLeaf` rows and their distributions are smoothed towards the
- * column's; rare categories (fewer than `rareThreshold` rows) are never emitted, an uncommon category
- * takes their place; identifiers and personal data are regenerated in their format; a synthetic row equal
- * to a training row is drawn again. Free text is recombined by a word n-gram model (a labelled fallback).
+ * Methods for a column's conditional distribution (`method`):
+ * - `polyreg` (default): a multinomial logistic regression on the one-hot codes of the earlier columns,
+ *   L2-regularised (synthpop's `polyreg`). It keeps every pairwise distribution and, having no
+ *   interactions, memorises no combination of values; pairs of values never seen together although
+ *   independence would expect many rows (husband & female) are structural zeros and never generated;
+ * - `cart`: a classification tree on the earlier columns, drawing from its leaf (synthpop's `cart`);
+ * - `copula` (a Gaussian copula over the codes) and `independent` (each column alone), for comparison.
+ *
+ * A number is decoded from its bin through a donor row's value, smoothed by a Gaussian kernel within the
+ * bin and written with the donor's decimals; timestamps likewise, in the seed's format.
+ *
+ * Privacy: rare categories (fewer than `rareThreshold` rows) are never emitted, an uncommon real category
+ * takes their place; identifiers and personal data (emails, names) are regenerated in their format; a row
+ * equal to a training row is drawn again; free text comes from a word n-gram fallback that never emits a
+ * seed sentence. Randomness is seeded: the same seeds give the same rows.
  */
+export type SynthesisMethod = 'polyreg' | 'cart' | 'copula' | 'independent';
+
 export interface TabularSynthesizerOptions {
   seed?: string;
-  /**
-   * `cart` (default): sequential trees. `copula`: a Gaussian copula over the coded columns, and
-   * `independent`: every column on its own; both kept for comparison (conditions just fix values there).
-   */
-  method?: 'cart' | 'logit' | 'copula' | 'independent';
-  logitIterations?: number;
-  logitL2?: number;
-  logitPrior?: number;
-  /** Expected rows (under independence) above which a never-seen pair of values is never generated (default 10). */
-  zeroEvidence?: number;
+  method?: SynthesisMethod;
   /** Columns to visit first, in this order (e.g. the spec's properties, so conditions on them are exact). */
   order?: string[];
-  /** Fewest training rows per leaf (default: 5, or 0.1% of the rows when more). */
-  minLeaf?: number;
-  maxDepth?: number;
-  /** Smallest Gini decrease per split, as a share of the rows (default 0.0003). */
-  minGain?: number;
-  /** Rows' worth of the parent node's distribution mixed into each node's, from the root down (default 2). */
-  smoothing?: number;
   /** Categories seen fewer times are never emitted verbatim (default 5). */
   rareThreshold?: number;
+  /** What replaces a rare category: an uncommon real one ('sample', default) or `_RARE_` ('constant'). */
   rareCategories?: 'sample' | 'constant';
   /** Quantile bins per number column (default 20). */
   numericBins?: number;
+  /** Categories a column keeps before the rest share the rare bucket (default 60). */
   maxCategories?: number;
+  /**
+   * Expected rows under independence above which a pair of values never seen together is a structural
+   * zero (default 10); a value always seen with one value of a later column in 2x as many rows implies it.
+   */
+  zeroEvidence?: number;
+  /** polyreg: L2 penalty in rows' worth (default 30). */
+  l2?: number;
+  /** polyreg: Adam steps per column (default 150) of at most `batchSize` rows (default 2,000). */
+  iterations?: number;
+  batchSize?: number;
+  /** cart: fewest training rows per leaf (default 5, or 0.1% of the rows when more). */
+  minLeaf?: number;
+  /** cart: deepest leaf (default 30). */
+  maxDepth?: number;
+  /** cart: smallest Gini decrease per split, as a share of the rows (default 0.0003). */
+  minGain?: number;
+  /** cart: rows' worth of the parent node's distribution mixed into each node's (default 2). */
+  smoothing?: number;
 }
 
 export interface SampleOptions {
   seed?: string;
   /** Per row: column (or spec property of the same name) -> required value or numeric bin label. */
   conditions?: Assignment[];
-  /** The values a spec property lists, so that `other` means "none of these". */
+  /** The values a spec property lists, so that the condition `other` means "none of these". */
   axisValues?: Record<string, string[]>;
   /** Candidate rows drawn per conditioned row, one kept by how well it fits the conditions (default 8). */
   candidates?: number;
@@ -82,13 +98,16 @@ export interface SampleOptions {
 export interface SynthesizerColumn {
   name: string;
   role: ColumnRole;
-  /** How values are made, e.g. `cart` or `text-fallback`. */
+  /** How values are made: the method, `regenerated ...`, `text-fallback` or `empty`. */
   method: string;
   missingRate: number;
 }
 
 export interface TabularSynthesizer {
   columns: string[];
+  method: SynthesisMethod;
+  /** Modelled columns in the order they are drawn. */
+  order: string[];
   info: SynthesizerColumn[];
   /** Columns filled by the n-gram text fallback, with its label. */
   textFallback: Record<string, TextFallbackMetadata>;
@@ -99,13 +118,12 @@ interface Fitted {
   model: ModelledColumn;
   tree: ClassTree | null;
   logit: LogitModel | null;
-  /**
-   * Structural zeros: per earlier column, per its code, the codes of this column never seen with it
-   * although independence would expect at least `zeroEvidence` rows (e.g. husbands who are female).
-   */
-  zeros: (Uint8Array | null)[];
-  /** Column-wide class shares: the root column's distribution and every leaf's smoothing prior. */
+  /** Column-wide class shares: the first column's distribution, and the fallback. */
   prior: Float64Array;
+  /** Per earlier column: its code × this column's code -> 1 for a structural zero (or null: none). */
+  zeros: (Uint8Array | null)[];
+  /** Training rows by code (donors when no leaf narrows them down). */
+  rowsByCode: Int32Array[];
 }
 
 type Generated =
@@ -123,7 +141,7 @@ export function fitTabularSynthesizer(
   options: TabularSynthesizerOptions = {},
 ): TabularSynthesizer {
   const n = records.length;
-  const profiles = profileTable(columns, records);
+  const method = options.method ?? 'polyreg';
   const modelOptions: ColumnModelOptions = {
     rareThreshold: options.rareThreshold ?? 5,
     maxCategories: options.maxCategories ?? 60,
@@ -131,124 +149,102 @@ export function fitTabularSynthesizer(
     rareCategories: options.rareCategories ?? 'sample',
   };
   const info: SynthesizerColumn[] = [];
-  const modelled: ModelledColumn[] = [];
+  const models: ModelledColumn[] = [];
   const generated = new Map<string, Generated>();
   const textFallback: Record<string, TextFallbackMetadata> = {};
 
-  profiles.forEach((profile: ColumnProfile) => {
+  for (const profile of profileTable(columns, records)) {
     const raw = records.map((r) => r[profile.name]);
     const role = roleOf(profile);
-    const missingRaw = raw.filter((v) => isMissing(v));
+    const missing = missingTokens(raw.filter((v) => isMissing(v)));
     const base = { name: profile.name, role, missingRate: profile.missingRate };
-    switch (role) {
-      case 'categorical':
-      case 'numeric':
-      case 'datetime': {
-        const model =
-          role === 'categorical'
-            ? categoricalModel(profile.name, raw, modelOptions)
-            : numericModel(profile.name, raw, role, modelOptions);
-        generated.set(profile.name, { kind: 'modelled', index: modelled.length });
-        modelled.push(model);
-        info.push({ ...base, method: 'cart' });
-        return;
-      }
-      case 'id':
-      case 'email':
-      case 'person_name': {
-        const make =
-          role === 'email'
-            ? () => emailGenerator(raw, modelOptions.rareThreshold)
-            : role === 'person_name'
-              ? () => personNameGenerator(raw)
-              : () => identifierGenerator(raw);
-        generated.set(profile.name, {
-          kind: 'generator',
-          make,
-          missingRate: profile.missingRate,
-          missing: missingTokens(missingRaw),
-        });
-        info.push({
-          ...base,
-          method: `regenerated ${role === 'id' ? 'identifier' : role} (same format, new values)`,
-        });
-        return;
-      }
-      case 'text': {
-        const model = new NgramTextModel(
-          raw.filter((v) => !isMissing(v)).map((v) => cellText(v)),
-          2,
-        );
-        generated.set(profile.name, {
-          kind: 'text',
-          model,
-          missingRate: profile.missingRate,
-          missing: missingTokens(missingRaw),
-        });
-        textFallback[profile.name] = textFallbackMetadata(model);
-        info.push({ ...base, method: 'text-fallback' });
-        return;
-      }
-      default:
-        generated.set(profile.name, { kind: 'empty', missing: missingTokens(missingRaw) });
-        info.push({ ...base, method: 'empty' });
+    if (role === 'categorical' || role === 'numeric' || role === 'datetime') {
+      models.push(
+        role === 'categorical'
+          ? categoricalModel(profile.name, raw, modelOptions)
+          : numericModel(profile.name, raw, role, modelOptions),
+      );
+      info.push({ ...base, method });
+    } else if (role === 'id' || role === 'email' || role === 'person_name') {
+      const make =
+        role === 'email'
+          ? () => emailGenerator(raw, modelOptions.rareThreshold)
+          : role === 'person_name'
+            ? () => personNameGenerator(raw)
+            : () => identifierGenerator(raw);
+      generated.set(profile.name, { kind: 'generator', make, missingRate: profile.missingRate, missing });
+      const what = role === 'id' ? 'identifier' : role === 'email' ? 'email' : 'person name';
+      info.push({ ...base, method: `regenerated ${what} (same format, never a seed value)` });
+    } else if (role === 'text') {
+      const model = new NgramTextModel(
+        raw.filter((v) => !isMissing(v)).map((v) => cellText(v)),
+        2,
+      );
+      generated.set(profile.name, { kind: 'text', model, missingRate: profile.missingRate, missing });
+      textFallback[profile.name] = textFallbackMetadata(model);
+      info.push({ ...base, method: 'text-fallback' });
+    } else {
+      generated.set(profile.name, { kind: 'empty', missing });
+      info.push({ ...base, method: 'empty' });
     }
-  });
+  }
 
   // Visiting order: the requested columns first, then the others as the seed has them.
-  const first = (options.order ?? []).filter((c) => modelled.some((m) => m.name === c));
-  const order = [...first, ...modelled.map((m) => m.name).filter((c) => !first.includes(c))];
-  const ordered = order.map((c) => modelled.find((m) => m.name === c)!);
+  const first = (options.order ?? []).filter(
+    (c, i, all) => all.indexOf(c) === i && models.some((m) => m.name === c),
+  );
+  const order = [...first, ...models.map((m) => m.name).filter((c) => !first.includes(c))];
+  const ordered = order.map((c) => models.find((m) => m.name === c)!);
   ordered.forEach((m, i) => {
     generated.set(m.name, { kind: 'modelled', index: i });
   });
 
-  const minLeaf = options.minLeaf ?? Math.max(5, Math.ceil(n * 0.001));
+  const rowIndex = Int32Array.from({ length: n }, (_, i) => i);
+  const zeroEvidence = options.zeroEvidence ?? 10;
   const treeOptions = {
-    minLeaf,
+    minLeaf: options.minLeaf ?? Math.max(5, Math.ceil(n * 0.001)),
     maxDepth: options.maxDepth ?? 30,
     minGain: (options.minGain ?? 0.0003) * n,
     shrinkage: options.smoothing ?? 2,
   };
-  const method = options.method ?? 'cart';
-  const zeroEvidence = options.zeroEvidence ?? 10;
-  const rowIndex = Int32Array.from({ length: n }, (_, i) => i);
   const fitted: Fitted[] = ordered.map((model, pos) => {
-    const prior = new Float64Array(model.levels);
-    for (const c of model.codes) prior[c]! += 1;
-    for (let k = 0; k < prior.length; k++) prior[k] = n ? prior[k]! / n : 0;
+    const counts = new Float64Array(model.levels);
+    const lists: number[][] = Array.from({ length: model.levels }, () => []);
+    model.codes.forEach((c, i) => {
+      counts[c]! += 1;
+      lists[c]!.push(i);
+    });
+    const prior = Float64Array.from(counts, (c) => (n ? c / n : 0));
+    const earlier = ordered.slice(0, pos);
     const tree =
-      pos === 0 || method !== 'cart'
-        ? null
-        : fitTree(
+      pos > 0 && method === 'cart'
+        ? fitTree(
             model.codes,
             model.levels,
-            ordered.slice(0, pos).map((m) => ({ codes: m.codes, levels: m.levels, ordinal: m.ordinal })),
+            earlier.map((m) => ({ codes: m.codes, levels: m.levels, ordinal: m.ordinal })),
             rowIndex,
             treeOptions,
-          );
+          )
+        : null;
     const logit =
-      pos > 0 && method === 'logit'
+      pos > 0 && method === 'polyreg'
         ? fitLogit(
             model.codes,
             model.levels,
-            ordered.slice(0, pos).map((m) => ({ codes: m.codes, levels: m.levels })),
+            earlier.map((m) => ({ codes: m.codes, levels: m.levels })),
             rowIndex,
             {
-              l2: options.logitL2 ?? 1,
-              prior: options.logitPrior ?? 0,
-              iterations: options.logitIterations ?? 150,
+              l2: options.l2 ?? 30,
+              iterations: options.iterations ?? 150,
               learningRate: 0.1,
+              batchSize: options.batchSize ?? 2000,
+              seed: pos + 1,
             },
           )
         : null;
-    return {
-      model,
-      tree,
-      logit,
-      prior,
-      zeros: structuralZeros(ordered.slice(0, pos), model, n, zeroEvidence),
-    };
+    const zeros =
+      method === 'polyreg' || method === 'cart' ? structuralZeros(earlier, model, n, zeroEvidence) : [];
+    return { model, tree, logit, prior, zeros, rowsByCode: lists.map((l) => Int32Array.from(l)) };
   });
 
   const copula: GaussianCopula | null =
@@ -264,6 +260,8 @@ export function fitTabularSynthesizer(
 
   return {
     columns,
+    method,
+    order,
     info,
     textFallback,
     sample(count, sampleOptions = {}) {
@@ -275,6 +273,7 @@ export function fitTabularSynthesizer(
       for (let i = 0; i < count; i++) {
         const conditions = resolveAll(sampleOptions.conditions?.[i], sampleOptions.axisValues, cache);
         let row: Record<string, unknown> = {};
+        // A row that copies a training row is drawn again (the last try is kept if all copy).
         for (let attempt = 0; attempt < 10; attempt++) {
           row = drawRow(rng, conditions, sampleOptions.candidates ?? 8, generators);
           if (!trainingKeys.has(rowKey(columns, row))) break;
@@ -303,40 +302,46 @@ export function fitTabularSynthesizer(
     return resolved;
   }
 
-  /** Draws a code from a leaf's smoothed distribution, restricted to `allowed` when given. */
-  function drawCode(
-    f: Fitted,
-    leaf: number,
-    rng: Rng,
-    allowed?: number[],
-    given?: Float64Array,
-  ): { code: number; mass: number } {
+  /** The distribution of column `pos` given the earlier codes of the row. */
+  function distribution(pos: number, codes: Int32Array): { probs: Float64Array; leaf: number } {
+    const f = fitted[pos]!;
     const K = f.model.levels;
-    const probs =
-      given ?? (f.tree && leaf >= 0 ? f.tree.leafProbs.subarray(leaf * K, leaf * K + K) : f.prior);
-    const p = (k: number) => probs[k]!;
-    const candidates = allowed ?? Array.from({ length: K }, (_, k) => k);
+    let leaf = -1;
+    let probs: Float64Array;
+    if (f.tree) {
+      leaf = leafFor(f.tree, (feature) => codes[feature]!);
+      probs = buffers[pos]!;
+      probs.set(f.tree.leafProbs.subarray(leaf * K, leaf * K + K));
+    } else if (f.logit) probs = logitProbs(f.logit, (feature) => codes[feature]!, buffers[pos]!);
+    else return { probs: f.prior, leaf };
+    return { probs: applyZeros(f, codes, probs), leaf };
+  }
+
+  /** Draws a code, restricted to `allowed` when given; `mass` is the probability of what was allowed. */
+  function drawCode(probs: Float64Array, rng: Rng, allowed?: number[]): { code: number; mass: number } {
     let mass = 0;
-    for (const k of candidates) mass += p(k);
-    if (mass <= 0) return { code: candidates[rng.int(candidates.length)]!, mass: 0 };
+    if (!allowed) mass = 1;
+    else for (const k of allowed) mass += probs[k]!;
+    if (allowed && mass <= 0) return { code: allowed[rng.int(allowed.length)]!, mass: 0 };
     let u = rng.next() * mass;
-    for (const k of candidates) {
-      u -= p(k);
+    const K = allowed ? allowed.length : probs.length;
+    for (let i = 0; i < K; i++) {
+      const k = allowed ? allowed[i]! : i;
+      u -= probs[k]!;
       if (u < 0) return { code: k, mass };
     }
-    return { code: candidates[candidates.length - 1]!, mass };
+    return { code: allowed ? allowed[allowed.length - 1]! : probs.length - 1, mass };
   }
 
   function donorOf(f: Fitted, leaf: number, code: number, rng: Rng): number {
-    if (!f.tree || leaf < 0) {
-      // The root column: any training row with this code.
-      const rows = rootRows(f, code);
-      return rows.length ? rows[rng.int(rows.length)]! : -1;
+    if (f.tree && leaf >= 0) {
+      const K = f.model.levels;
+      const start = f.tree.classStart[leaf * (K + 1) + code]!;
+      const end = f.tree.classStart[leaf * (K + 1) + code + 1]!;
+      if (end > start) return f.tree.rows[start + rng.int(end - start)]!;
     }
-    const K = f.model.levels;
-    const start = f.tree.classStart[leaf * (K + 1) + code]!;
-    const end = f.tree.classStart[leaf * (K + 1) + code + 1]!;
-    return end > start ? f.tree.rows[start + rng.int(end - start)]! : -1;
+    const rows = f.rowsByCode[code];
+    return rows?.length ? rows[rng.int(rows.length)]! : -1;
   }
 
   function drawRow(
@@ -346,21 +351,23 @@ export function fitTabularSynthesizer(
     generators: Map<string, IdentifierGenerator>,
   ): Record<string, unknown> {
     const m = fitted.length;
-    if (method === 'copula' || method === 'independent') {
+    if (copula || method === 'independent') {
       const codes = copula ? sampleCopula(copula, rng) : new Int32Array(m);
       const donors = new Int32Array(m);
       for (let pos = 0; pos < m; pos++) {
+        const f = fitted[pos]!;
         const c = conditions?.[pos];
-        if (!copula) codes[pos] = drawCode(fitted[pos]!, -1, rng).code;
+        if (!copula) codes[pos] = drawCode(f.prior, rng).code;
         if (c?.code !== undefined) codes[pos] = c.code;
         else if (c?.allowed && !c.allowed.includes(codes[pos]!))
-          codes[pos] = drawCode(fitted[pos]!, -1, rng, c.allowed).code;
-        donors[pos] = donorOf(fitted[pos]!, -1, codes[pos]!, rng);
+          codes[pos] = drawCode(f.prior, rng, c.allowed).code;
+        donors[pos] = donorOf(f, -1, codes[pos]!, rng);
       }
       return assemble(codes, donors, conditions, rng, generators);
     }
-    // Conditions on the first columns are exact by construction; later ones weigh candidate rows by how
-    // likely the rest of the row makes them (sampling-importance-resampling).
+    // Conditions on the first columns hold exactly by construction. When later columns are conditioned,
+    // several candidate rows are drawn and one kept with probability proportional to how likely its
+    // earlier columns make the conditioned values (sampling-importance-resampling).
     let leading = 0;
     while (leading < m && conditions?.[leading]) leading++;
     const conditionedLater = conditions?.some((c, i) => c && i >= leading) ?? false;
@@ -372,24 +379,22 @@ export function fitTabularSynthesizer(
       const donors = new Int32Array(m);
       let weight = 1;
       for (let pos = 0; pos < m; pos++) {
-        const f = fitted[pos]!;
-        const leaf = f.tree ? leafFor(f.tree, (feature) => codes[feature]!) : -1;
-        let probs = f.logit ? logitProbs(f.logit, (feature) => codes[feature]!, buffers[pos]!) : undefined;
-        if (f.logit) probs = applyZeros(f, codes, probs!);
+        const { probs, leaf } = distribution(pos, codes);
         const c = conditions?.[pos];
+        const weigh = conditionedLater && pos >= leading;
         let code: number;
         if (c?.code !== undefined) {
-          if (conditionedLater && pos >= leading) weight *= drawCode(f, leaf, rng, [c.code], probs).mass;
+          if (weigh) weight *= probs[c.code] ?? 0;
           code = c.code;
         } else {
-          const drawn = drawCode(f, leaf, rng, c?.allowed, probs);
-          if (c?.allowed && conditionedLater && pos >= leading) weight *= drawn.mass;
+          const drawn = drawCode(probs, rng, c?.allowed);
+          if (weigh && c?.allowed) weight *= drawn.mass;
           code = drawn.code;
         }
         codes[pos] = code;
-        donors[pos] = donorOf(f, leaf, code, rng);
+        donors[pos] = donorOf(fitted[pos]!, leaf, code, rng);
       }
-      // Weighted reservoir: keeps candidate t with probability weight / total weight so far.
+      // Weighted reservoir: candidate t replaces the kept one with probability weight / total so far.
       total += weight;
       if (!best || (total > 0 && rng.next() * total < weight)) best = { codes, donors };
     }
@@ -437,15 +442,15 @@ export function fitTabularSynthesizer(
     const decimals = donor >= 0 ? model.decimals[donor]! : modeDecimals(model);
     return formatNumber(model, x, decimals);
   }
+}
 
-  function categoryValue(model: CategoricalModel, code: number, rng: Rng): unknown {
-    if (code !== model.rareCode) return model.values[code];
-    if (model.rareToken || !model.rareReplacement) return model.rareToken ?? '_RARE_';
-    const u = rng.next();
-    const r = model.rareReplacement;
-    for (let i = 0; i < r.cumulative.length; i++) if (u < r.cumulative[i]!) return model.values[r.codes[i]!];
-    return model.values[r.codes[r.codes.length - 1]!];
-  }
+function categoryValue(model: CategoricalModel, code: number, rng: Rng): unknown {
+  if (code !== model.rareCode) return model.values[code];
+  if (model.rareToken || !model.rareReplacement) return model.rareToken ?? '_RARE_';
+  const u = rng.next();
+  const r = model.rareReplacement;
+  for (let i = 0; i < r.cumulative.length; i++) if (u < r.cumulative[i]!) return model.values[r.codes[i]!];
+  return model.values[r.codes[r.codes.length - 1]!];
 }
 
 /** Pairs of codes (earlier column, this column) never seen together although many rows would be expected. */
@@ -487,9 +492,11 @@ function structuralZeros(
 function applyZeros(f: Fitted, codes: Int32Array, probs: Float64Array): Float64Array {
   const K = f.model.levels;
   let masked = false;
+  let left = 0;
   const keep = new Uint8Array(K).fill(1);
-  f.zeros.forEach((mask, i) => {
-    if (!mask) return;
+  for (let i = 0; i < f.zeros.length; i++) {
+    const mask = f.zeros[i];
+    if (!mask) continue;
     const v = codes[i]!;
     for (let k = 0; k < K; k++) {
       if (mask[v * K + k]) {
@@ -497,27 +504,12 @@ function applyZeros(f: Fitted, codes: Int32Array, probs: Float64Array): Float64A
         masked = true;
       }
     }
-  });
+  }
   if (!masked) return probs;
-  let left = 0;
   for (let k = 0; k < K; k++) if (keep[k]) left += probs[k]!;
   if (left <= 0) return probs;
   for (let k = 0; k < K; k++) probs[k] = keep[k] ? probs[k]! / left : 0;
   return probs;
-}
-
-const rootCache = new WeakMap<Fitted, Int32Array[]>();
-function rootRows(f: Fitted, code: number): Int32Array {
-  let byCode = rootCache.get(f);
-  if (!byCode) {
-    const lists: number[][] = Array.from({ length: f.model.levels }, () => []);
-    f.model.codes.forEach((c, i) => {
-      lists[c]!.push(i);
-    });
-    byCode = lists.map((l) => Int32Array.from(l));
-    rootCache.set(f, byCode);
-  }
-  return byCode[code]!;
 }
 
 const decimalsCache = new WeakMap<NumericModel, number>();
