@@ -63,6 +63,11 @@ export interface LlmGatewayOptions {
   /** Waits between retries; must reject with `signal.reason` when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /**
+   * Supplies the AI SDK model for a route instead of the provider packages: tests pass the SDK's
+   * `MockLanguageModelV3`; an embedder could plug in a model of its own.
+   */
+  languageModel?: (route: Route) => LanguageModel;
 }
 
 export interface LlmGatewayWithStats extends LlmGateway {
@@ -182,6 +187,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
   }
 
   async function languageModel(route: Route, signal: AbortSignal): Promise<LanguageModel> {
+    if (options.languageModel) return options.languageModel(route);
     if (!route.databricks) return providers.model(route);
     return providers.model(route, await tokens.token(route.databricks, signal));
   }
