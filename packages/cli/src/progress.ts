@@ -23,6 +23,8 @@ export class ProgressReporter {
   private lastStatus = '';
   private lastText = '';
   private drawn = false;
+  private latest: JobProgress | undefined;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -38,6 +40,11 @@ export class ProgressReporter {
     if (this.tty) {
       this.stream.write(`\r\x1b[2K${text}`);
       this.drawn = true;
+      this.latest = p;
+      // Redraw each second between events, so elapsed time and ETA keep moving on a slow model.
+      this.ticker ??= setInterval(() => {
+        if (this.latest) this.stream.write(`\r\x1b[2K${this.describe(this.latest)}`);
+      }, 1000).unref();
       return;
     }
     const statusChanged = p.status !== this.lastStatus;
@@ -51,6 +58,9 @@ export class ProgressReporter {
 
   /** Ends the live line so what follows starts on a fresh one. */
   finish(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.latest = undefined;
     if (this.tty && this.drawn) this.stream.write('\n');
     this.drawn = false;
   }

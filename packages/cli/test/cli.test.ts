@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Dataframer from '@openframer/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import { EXIT } from '../src/exit-codes.js';
@@ -32,7 +33,13 @@ describe('help and usage errors (exit 2)', () => {
     for (const name of ['serve', 'keys', 'datasets', 'specs', 'runs', 'models', 'generate', 'Exit codes']) {
       expect(top.stdout).toContain(name);
     }
-    for (const args of [['datasets', 'create'], ['specs', 'edit'], ['runs', 'create'], ['generate'], ['keys', 'rotate']]) {
+    for (const args of [
+      ['datasets', 'create'],
+      ['specs', 'edit'],
+      ['runs', 'create'],
+      ['generate'],
+      ['keys', 'rotate'],
+    ]) {
       const help = await runCli([...args, '--help'], ISOLATED_ENV);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Examples?:/);
@@ -78,7 +85,16 @@ describe('datasets', () => {
     ];
     const ids: string[] = [];
     for (const [path, name, type] of layouts) {
-      const res = await t.cli(['--json', 'datasets', 'create', path, '--name', name, '--description', 'from the CLI']);
+      const res = await t.cli([
+        '--json',
+        'datasets',
+        'create',
+        path,
+        '--name',
+        name,
+        '--description',
+        'from the CLI',
+      ]);
       expect(res.code, res.stderr).toBe(0);
       expect(parseJson(res)).toMatchObject({ name, dataset_type: type, description: 'from the CLI' });
       ids.push(parseJson(res).id as string);
@@ -102,7 +118,9 @@ describe('datasets', () => {
   });
 
   it("another company's dataset is a 404 (exit 3)", async () => {
-    const mine = parseJson(await t.cli(['--json', 'datasets', 'create', example('insurance-claims.csv'), '--name', 'private']));
+    const mine = parseJson(
+      await t.cli(['--json', 'datasets', 'create', example('insurance-claims.csv'), '--name', 'private']),
+    );
     const theirs = await t.cli(['datasets', 'get', mine.id as string], { OPENFRAMER_API_KEY: t.keyB });
     expect(theirs.code).toBe(EXIT.api);
     const dup = await t.cli(['datasets', 'create', example('insurance-claims.csv'), '--name', 'private']);
@@ -126,13 +144,31 @@ describe('specs and runs', () => {
   let specId: string;
 
   beforeAll(async () => {
-    const res = await t.cli(['--json', 'datasets', 'create', example('insurance-claims.csv'), '--name', 'flow']);
+    const res = await t.cli([
+      '--json',
+      'datasets',
+      'create',
+      example('insurance-claims.csv'),
+      '--name',
+      'flow',
+    ]);
     datasetId = parseJson(res).id as string;
   });
 
   it('specs create --wait shows progress on stderr and prints the spec; get, list', async () => {
     const res = await t.cli(
-      ['--json', 'specs', 'create', '--dataset', datasetId, '--name', 'flow-spec', '--model', 'openframer/statistical', '--wait'],
+      [
+        '--json',
+        'specs',
+        'create',
+        '--dataset',
+        datasetId,
+        '--name',
+        'flow-spec',
+        '--model',
+        'openframer/statistical',
+        '--wait',
+      ],
       { OPENFRAMER_PROGRESS_INTERVAL_MS: '0' },
     );
     expect(res.code, res.stderr).toBe(0);
@@ -145,7 +181,16 @@ describe('specs and runs', () => {
     expect(yaml.stdout.startsWith('spec:')).toBe(true);
     const list = await t.cli(['--json', 'specs', 'list']);
     expect(parseJson<Json[]>(list).map((s) => s.id)).toContain(specId);
-    const noWait = await t.cli(['specs', 'create', '--dataset', datasetId, '--name', 'later', '--model', 'openframer/statistical']);
+    const noWait = await t.cli([
+      'specs',
+      'create',
+      '--dataset',
+      datasetId,
+      '--name',
+      'later',
+      '--model',
+      'openframer/statistical',
+    ]);
     expect(noWait.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -192,12 +237,29 @@ describe('specs and runs', () => {
   it('runs create --wait -o downloads the outputs; get, list, download', async () => {
     const out = join(work, 'run-out');
     const res = await t.cli(
-      ['--json', 'runs', 'create', '--spec', specId, '-n', '50', '--model', 'openframer/statistical', '--wait', '-o', out],
+      [
+        '--json',
+        'runs',
+        'create',
+        '--spec',
+        specId,
+        '-n',
+        '50',
+        '--model',
+        'openframer/statistical',
+        '--wait',
+        '-o',
+        out,
+      ],
       { OPENFRAMER_PROGRESS_INTERVAL_MS: '0' },
     );
     expect(res.code, res.stderr).toBe(0);
     const run = parseJson(res);
-    expect(run).toMatchObject({ status: 'SUCCEEDED', samples_completed: 50, download: { files: expect.any(Array) } });
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      samples_completed: 50,
+      download: { files: expect.any(Array) },
+    });
     expect(res.stderr).toMatch(/run [0-9a-f]{8} SUCCEEDED · 50\/50 done · 0 failed/);
     expect(existsSync(join(out, 'samples.csv'))).toBe(true);
 
@@ -209,19 +271,29 @@ describe('specs and runs', () => {
     const downloaded = await t.cli(['runs', 'download', runId, '-o', again]);
     expect(downloaded.code, downloaded.stderr).toBe(0);
     expect(downloaded.stdout.trim().split('\n').at(-1)).toBe(again);
-    expect(await readFile(join(again, 'samples.csv'), 'utf8')).toBe(await readFile(join(out, 'samples.csv'), 'utf8'));
+    expect(await readFile(join(again, 'samples.csv'), 'utf8')).toBe(
+      await readFile(join(out, 'samples.csv'), 'utf8'),
+    );
   });
 
-  it('runs cancel stops a run; waiting on it then exits 4 and --json still prints the run', async () => {
-    const started = await t.cli(['runs', 'create', '--spec', specId, '-n', '20000', '--model', 'openframer/statistical']);
-    const runId = started.stdout.trim();
-    const canceled = await t.cli(['--json', 'runs', 'cancel', runId]);
-    expect(canceled.code, canceled.stderr).toBe(0);
-    expect(parseJson(canceled).status).toBe('CANCELED');
+  it('a canceled run: waiting on it exits 4 (--json still prints the run); canceling again exits 3', async () => {
+    // Created and canceled from here, milliseconds apart, so the cancel lands before the offline engine
+    // (which is fast) can finish; a CLI process between the two would take too long to start.
+    const client = new Dataframer({ apiKey: t.keyA, baseURL: t.url });
+    const { id: runId } = await client.dataframer.runs.create({
+      spec_id: specId,
+      number_of_samples: 20_000,
+      generation_model: 'openframer/statistical',
+    });
+    expect((await client.dataframer.runs.cancel(runId)).status).toBe('CANCELED');
+
     const waited = await t.cli(['--json', 'runs', 'get', runId, '--wait']);
     expect(waited.code).toBe(EXIT.jobFailed);
     expect(waited.stderr).toMatch(/ended CANCELED/);
     expect(parseJson(waited)).toMatchObject({ id: runId, status: 'CANCELED' });
+    const again = await t.cli(['runs', 'cancel', runId]);
+    expect(again.code).toBe(EXIT.api);
+    expect(again.stderr).toMatch(/already CANCELED.*\(HTTP 400\)/);
   });
 
   it('a run that fails exits 4 with the reason', async () => {
@@ -229,10 +301,31 @@ describe('specs and runs', () => {
       await t.cli(['--json', 'datasets', 'create', example('patient-records'), '--name', 'patients-fail']),
     );
     const spec = parseJson(
-      await t.cli(['--json', 'specs', 'create', '--dataset', patients.id as string, '--name', 'patients-fail', '--model', 'openframer/statistical', '--wait']),
+      await t.cli([
+        '--json',
+        'specs',
+        'create',
+        '--dataset',
+        patients.id as string,
+        '--name',
+        'patients-fail',
+        '--model',
+        'openframer/statistical',
+        '--wait',
+      ]),
     );
     // The offline engine writes text documents only; these folders hold JSON, so every sample fails.
-    const res = await t.cli(['runs', 'create', '--spec', spec.id as string, '-n', '2', '--model', 'openframer/statistical', '--wait']);
+    const res = await t.cli([
+      'runs',
+      'create',
+      '--spec',
+      spec.id as string,
+      '-n',
+      '2',
+      '--model',
+      'openframer/statistical',
+      '--wait',
+    ]);
     expect(res.code).toBe(EXIT.jobFailed);
     expect(res.stderr).toMatch(/ended FAILED: .*need a language model/);
   });
@@ -255,7 +348,19 @@ describe('generate', () => {
   it('runs the whole chain against a server given by --base-url', async () => {
     const out = join(work, 'gen-remote');
     const res = await runCli(
-      ['--base-url', t.url, '--api-key', t.keyA, '--json', 'generate', example('support-tickets'), '-n', '3', '-o', out],
+      [
+        '--base-url',
+        t.url,
+        '--api-key',
+        t.keyA,
+        '--json',
+        'generate',
+        example('support-tickets'),
+        '-n',
+        '3',
+        '-o',
+        out,
+      ],
       ISOLATED_ENV,
     );
     expect(res.code, res.stderr).toBe(0);
@@ -282,7 +387,9 @@ describe('generate', () => {
     expect(res.stderr).toContain('openframer/statistical');
     expect(res.stderr).toMatch(/200\/200 done/);
     const csv = await readFile(join(out, 'samples.csv'), 'utf8');
-    expect(csv.startsWith('claim_id,policy_type,claim_amount,region,status,days_to_settle,description')).toBe(true);
+    expect(csv.startsWith('claim_id,policy_type,claim_amount,region,status,days_to_settle,description')).toBe(
+      true,
+    );
     // The embedded server kept its data where it was told to.
     expect(existsSync(join(dataDir, 'openframer.db')) || (await readdir(dataDir)).length > 0).toBe(true);
   });

@@ -59,7 +59,8 @@ export async function startTestServer(): Promise<TestServer> {
   try {
     const auth = new AuthService(database.db, config);
     keyA = (await auth.createKey({ company: 'Acme Health', email: 'ana@acme.test', origin: 'cli' })).api_key;
-    keyB = (await auth.createKey({ company: 'Beta Insurance', email: 'bo@beta.test', origin: 'cli' })).api_key;
+    keyB = (await auth.createKey({ company: 'Beta Insurance', email: 'bo@beta.test', origin: 'cli' }))
+      .api_key;
   } finally {
     await database.close();
   }
@@ -82,7 +83,11 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 /** The JSON a `--json` command printed, with a readable failure when it is not JSON. */
-export function parseJson<T = Record<string, unknown>>(res: { stdout: string; stderr: string; code: number | null }): T {
+export function parseJson<T = Record<string, unknown>>(res: {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}): T {
   try {
     return JSON.parse(res.stdout) as T;
   } catch {

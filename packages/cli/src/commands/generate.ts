@@ -5,6 +5,7 @@ import Dataframer, {
   ConflictError,
   datasetNameFor,
   type Model,
+  type Run,
   type SeedDataset,
 } from '@openframer/sdk';
 import { Command } from 'commander';
@@ -180,11 +181,9 @@ Examples:
         const progress = new ProgressReporter();
         let specId: string;
         try {
-          const created = await withUniqueName(dataset.name, true, (name) =>
-            client.dataframer.specs.create(
-              { name, dataset_id: dataset.id, spec_generation_model_name: chosen.spec },
-              { signal },
-            ),
+          const created = await client.dataframer.specs.create(
+            { name: dataset.name, dataset_id: dataset.id, spec_generation_model_name: chosen.spec },
+            { signal },
           );
           specId = created.id;
           out.note(`working out the spec with ${chosen.spec}`);
@@ -200,7 +199,7 @@ Examples:
         runId = run.id;
         out.note(`generating ${opts.samples} samples with ${chosen.generation}`);
         const runProgress = new ProgressReporter();
-        let finished: Awaited<ReturnType<typeof client.dataframer.runs.waitFor>>;
+        let finished: Run;
         try {
           finished = await client.waitFor(run, { onProgress: runProgress.update, signal });
         } finally {

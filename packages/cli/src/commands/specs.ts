@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BadRequestError, type Spec, type SpecCreateParams } from '@openframer/sdk';
 import { Command } from 'commander';
 import { openEditor, withoutProblem, withProblem } from '../editor.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
 import { dollars, record, table } from '../format.js';
 import { ProgressReporter } from '../progress.js';
 import { nonNegativeInt, positiveInt, session } from '../session.js';
@@ -98,13 +98,13 @@ Examples:
         return;
       }
       const progress = new ProgressReporter();
+      let spec: Spec;
       try {
-        const spec = await client.waitFor(created, { onProgress: progress.update, signal });
-        progress.finish();
-        out.result(spec, () => printSpec(spec, out.line, true));
+        spec = await client.waitFor(created, { onProgress: progress.update, signal });
       } finally {
         progress.finish();
       }
+      out.result(spec, () => printSpec(spec, out.line, true));
     });
 
   specs
@@ -177,11 +177,8 @@ Examples:
           await writeFile(file, refusal ? withProblem(draft, problemText(refusal)) : draft);
           await openEditor(file, opts.editor);
           const edited = withoutProblem(await readFile(file, 'utf8'));
-          if (edited.trim() === '') {
-            out.note('the file is empty: spec not changed');
-            process.exitCode = EXIT.failure;
-            return;
-          }
+          // An emptied file is how editors' users usually abort (as with git commit): exit 1, nothing saved.
+          if (edited.trim() === '') throw new Error('the file is empty: spec not changed');
           if (!refusal && edited === original) {
             out.note('no changes: spec not changed');
             out.result(spec, () => {});

@@ -119,7 +119,9 @@ describe('seed datasets', () => {
   });
 
   it('createFromPath sends a .zip to create-from-zip, where the server reads the layout', async () => {
-    const dataset = await client.dataframer.seedDatasets.createFromPath(await ticketsZip(), { name: 'tickets-zip' });
+    const dataset = await client.dataframer.seedDatasets.createFromPath(await ticketsZip(), {
+      name: 'tickets-zip',
+    });
     expect(dataset).toMatchObject({ name: 'tickets-zip', dataset_type: 'MULTI_FILE', file_count: 3 });
   });
 
@@ -151,7 +153,9 @@ describe('specs, runs and downloads', () => {
 
   beforeAll(async () => {
     datasetId = (
-      await client.dataframer.seedDatasets.createFromPath(example('insurance-claims.csv'), { name: 'claims-flow' })
+      await client.dataframer.seedDatasets.createFromPath(example('insurance-claims.csv'), {
+        name: 'claims-flow',
+      })
     ).id;
   });
 
@@ -197,7 +201,10 @@ describe('specs, runs and downloads', () => {
     runId = created.id;
     const events: RunEvent[] = [];
     for await (const event of client.dataframer.runs.events(runId)) events.push(event);
-    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'SUCCEEDED', samples_completed: 40 } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { status: 'SUCCEEDED', samples_completed: 40 },
+    });
     expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThan(0);
 
     const run = await client.waitFor(created);
@@ -243,7 +250,9 @@ describe('specs, runs and downloads', () => {
     const samples = run.generated_files.find((f) => f.path === 'samples.csv')!;
     const link = await client.dataframer.runs.files.downloadFile(runId, samples.id);
     const csv = await (await fetch(link.download_url)).text();
-    expect(csv.split(/\r?\n/)[0]).toBe('claim_id,policy_type,claim_amount,region,status,days_to_settle,description');
+    expect(csv.split(/\r?\n/)[0]).toBe(
+      'claim_id,policy_type,claim_amount,region,status,days_to_settle,description',
+    );
 
     const dir = await tempDir();
     const downloaded = await client.dataframer.runs.downloadTo(runId, dir);

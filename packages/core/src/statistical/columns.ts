@@ -405,8 +405,7 @@ export function formatNumber(model: NumericModel, x: number, decimals: number): 
 export function roleOf(profile: ColumnProfile): ColumnRole {
   if (profile.count === profile.missing) return 'empty';
   if (profile.pii === 'email' && profile.distinct > 0.5 * (profile.count - profile.missing)) return 'email';
-  if (profile.pii === 'person_name' && profile.distinct > 0.3 * (profile.count - profile.missing))
-    return 'person_name';
+  if (profile.pii === 'person_name') return 'person_name';
   switch (profile.kind) {
     case 'id':
       return 'id';

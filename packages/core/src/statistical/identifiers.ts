@@ -9,7 +9,9 @@ import { cellText, isMissing } from './profile.js';
  *   (a prefix like `CLM-`, separators) stay, digits become random digits, letters random letters of the
  *   same case, hex digits random hex digits (e.g. UUIDs);
  * - emails keep a seed domain used at least `rareThreshold` times (else `example.com`) with a new local part;
- * - person names recombine first and last name tokens of different seed rows, never giving a seed name.
+ * - person names recombine first and last name tokens of different seed rows (tokens of a single row are
+ *   left out when enough shared ones exist), never giving a seed name (when every combination is taken,
+ *   a middle initial is added).
  */
 export interface IdentifierGenerator {
   next(rng: Rng): unknown;
@@ -159,7 +161,7 @@ export function emailGenerator(raw: unknown[], rareThreshold: number): Identifie
 
 export function personNameGenerator(raw: unknown[]): IdentifierGenerator {
   const texts = presentTexts(raw);
-  const seen = new Set(texts);
+  const seedNames = new Set(texts);
   const firsts: string[] = [];
   const lasts: string[] = [];
   const middles: string[] = [];
@@ -174,9 +176,27 @@ export function personNameGenerator(raw: unknown[]): IdentifierGenerator {
     middles.push(...parts.slice(1, -1));
   }
   const multiword = lasts.length >= texts.length / 2;
+  // Tokens that only one seed row has are identifying: left out when enough shared ones remain.
+  const shared = (tokens: string[]) => {
+    const counts = new Map<string, number>();
+    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const kept = tokens.filter((t) => counts.get(t)! >= 2);
+    return new Set(kept).size >= 5 ? kept : tokens;
+  };
+  const [f, l, m] = [shared(firsts), shared(lasts), shared(middles)];
+  firsts.splice(0, firsts.length, ...f);
+  lasts.splice(0, lasts.length, ...l);
+  middles.splice(0, middles.length, ...m);
+  // Names may repeat in the output (people share names); they are only never a seed's name.
+  const fresh = (make: (attempt: number) => string) => {
+    for (let attempt = 0; ; attempt++) {
+      const v = make(attempt);
+      if (!seedNames.has(v)) return v;
+    }
+  };
   return {
     next: (rng) =>
-      unique(seen, (attempt) => {
+      fresh((attempt) => {
         if (!multiword) {
           // Single tokens: join the front of one with the back of another.
           const a = firsts[rng.int(firsts.length)]!;

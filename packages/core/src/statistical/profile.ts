@@ -159,7 +159,7 @@ const NOT_PERSON =
   /(company|product|file|street|city|user|brand|item|org|business|host|domain|display|column|table|field|event|app|device|drug|team|project|group|category|country|state|store|place|account|dataset|model|service|plan|variable|tag|type)[_\s-]?name/i;
 const PHONE_COLUMN = /phone|mobile|cell|tel(ephone)?$|fax/i;
 const ADDRESS_COLUMN = /address|street/i;
-const BIRTH_COLUMN = /birth|dob\b/i;
+const BIRTH_COLUMN = /birth|born|dob\b/i;
 
 /** Personal data by the column's name and the shape of most of its values (90% of present values). */
 function detectPii(profile: ColumnProfile, raw: unknown[]): PiiKind | undefined {
@@ -171,6 +171,7 @@ function detectPii(profile: ColumnProfile, raw: unknown[]): PiiKind | undefined 
   if (share(SSN) >= 0.9) return 'ssn';
   if (share(CARD) >= 0.9) return 'credit_card';
   if (share(IPV4) >= 0.9) return 'ip_address';
+  if (profile.kind === 'datetime') return BIRTH_COLUMN.test(name) ? 'date_of_birth' : undefined;
   const digits = (t: string) => t.replace(/\D/g, '').length;
   if (
     share(PHONE) >= 0.9 &&
@@ -179,7 +180,6 @@ function detectPii(profile: ColumnProfile, raw: unknown[]): PiiKind | undefined 
   ) {
     return 'phone';
   }
-  if (profile.kind === 'datetime' && BIRTH_COLUMN.test(name)) return 'date_of_birth';
   if (
     PERSON_NAME_COLUMN.test(name) &&
     !NOT_PERSON.test(name) &&

@@ -67,11 +67,14 @@ export interface TabularSynthesizerOptions {
   maxCategories?: number;
   /**
    * Expected rows under independence above which a pair of values never seen together is a structural
-   * zero (default 10); a value always seen with one value of a later column in 2x as many rows implies it.
+   * zero (default 5: a chance of e^-5 under independence); a value always seen with one value of a later
+   * column in 2x as many rows implies it.
    */
   zeroEvidence?: number;
   /** polyreg: L2 penalty in rows' worth (default 30). */
   l2?: number;
+  /** Share of each conditional distribution replaced by the column's own distribution (default 0). */
+  blend?: number;
   /** polyreg: Adam steps per column (default 150) of at most `batchSize` rows (default 2,000). */
   iterations?: number;
   batchSize?: number;
@@ -200,7 +203,7 @@ export function fitTabularSynthesizer(
   });
 
   const rowIndex = Int32Array.from({ length: n }, (_, i) => i);
-  const zeroEvidence = options.zeroEvidence ?? 10;
+  const zeroEvidence = options.zeroEvidence ?? 5;
   const treeOptions = {
     minLeaf: options.minLeaf ?? Math.max(5, Math.ceil(n * 0.001)),
     maxDepth: options.maxDepth ?? 30,
@@ -257,6 +260,7 @@ export function fitTabularSynthesizer(
   const trainingKeys = new Set(records.map((r) => rowKey(columns, r)));
   const buffers = fitted.map((f) => new Float64Array(f.model.levels));
   const fitSeed = options.seed ?? 'tabular';
+  const blend = options.blend ?? 0;
 
   return {
     columns,
@@ -314,6 +318,7 @@ export function fitTabularSynthesizer(
       probs.set(f.tree.leafProbs.subarray(leaf * K, leaf * K + K));
     } else if (f.logit) probs = logitProbs(f.logit, (feature) => codes[feature]!, buffers[pos]!);
     else return { probs: f.prior, leaf };
+    if (blend > 0) for (let k = 0; k < K; k++) probs[k] = (1 - blend) * probs[k]! + blend * f.prior[k]!;
     return { probs: applyZeros(f, codes, probs), leaf };
   }
 
@@ -417,7 +422,7 @@ export function fitTabularSynthesizer(
         row[name] =
           rng.next() < g.missingRate ? drawMissing(g.missing, rng) : generators.get(name)!.next(rng);
       } else if (g.kind === 'text') {
-        row[name] = rng.next() < g.missingRate ? drawMissing(g.missing, rng) : g.model.sentence(rng);
+        row[name] = rng.next() < g.missingRate ? drawMissing(g.missing, rng) : g.model.document(rng);
       } else row[name] = drawMissing(g.missing, rng);
     }
     return row;

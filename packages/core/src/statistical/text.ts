@@ -109,6 +109,8 @@ export class NgramTextModel {
       const w = choices[rng.int(choices.length)]!;
       if (w === END) break;
       words.push(w);
+      // A word that ends a sentence ends this one (back-off could otherwise run past it).
+      if (/[.!?]$/.test(w)) break;
       history.shift();
       history.push(w);
     }
@@ -126,11 +128,20 @@ export class NgramTextModel {
     const shared = a
       .map((w, i) => [i, positions.get(w.toLowerCase())] as const)
       .filter(([, j]) => j !== undefined);
+    let head: string[];
+    let tail: string[];
     if (shared.length > 0) {
       const [i, j] = shared[rng.int(shared.length)]!;
-      return [...a.slice(0, i), ...b.slice(j!)].join(' ');
+      head = a.slice(0, i);
+      tail = b.slice(j!);
+    } else {
+      head = a.slice(0, Math.ceil(a.length / 2));
+      tail = b.slice(Math.floor(b.length / 2));
     }
-    return [...a.slice(0, Math.ceil(a.length / 2)), ...b.slice(Math.floor(b.length / 2))].join(' ');
+    // The head must not close a sentence inside the new one.
+    const last = head.length - 1;
+    if (last >= 0 && /[.!?]$/.test(head[last]!)) head = [...head.slice(0, last), head[last]!.replace(/[.!?]+$/, '')];
+    return [...head, ...tail].filter((w) => w.length > 0).join(' ');
   }
 
   /** One new sentence, never a seed sentence. */
@@ -144,7 +155,9 @@ export class NgramTextModel {
     }
     // Seeds that cannot be recombined (e.g. a single one-word sentence): mark the sentence as new.
     for (let k = 1; ; k++) {
-      const s = `${this.splice(rng)} (${k})`;
+      const base = this.splice(rng);
+      const end = /[.!?]$/.test(base) ? base.slice(-1) : '';
+      const s = `${end ? base.slice(0, -1) : base} (${k})${end}`;
       if (!this.isSeedSentence(s)) return s;
     }
   }
@@ -155,7 +168,8 @@ export class NgramTextModel {
     for (let attempt = 0; ; attempt++) {
       const count = this.lengths.length ? this.lengths[rng.int(this.lengths.length)]! : 1;
       const sentences = Array.from({ length: Math.max(1, count) }, () => this.sentence(rng));
-      const doc = sentences.join(' ');
+      // Sentences without closing punctuation go on a new line, so they stay apart when read back.
+      const doc = sentences.reduce((d, s, i) => (i === 0 ? s : `${d}${/[.!?]$/.test(sentences[i - 1]!) ? ' ' : '\n'}${s}`), '');
       if (!this.isSeedDocument(doc) || attempt > 20) return doc;
     }
   }

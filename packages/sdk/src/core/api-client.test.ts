@@ -5,7 +5,7 @@ import { resolveApiKey, resolveBaseURL, retryDelay } from './api-client.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
-  APIError,
+  type APIError,
   APIUserAbortError,
   BadRequestError,
   ConflictError,
@@ -29,7 +29,9 @@ const clientFor = (s: Scripted, options: ConstructorParameters<typeof Dataframer
 describe('retries', () => {
   it('retries a 429 after its Retry-After, then returns the answer', async () => {
     server = await scriptedServer((_req, res, i) =>
-      i === 0 ? json(res, 429, { detail: 'slow down' }, { 'retry-after': '0' }) : json(res, 200, { models: [] }),
+      i === 0
+        ? json(res, 429, { detail: 'slow down' }, { 'retry-after': '0' })
+        : json(res, 200, { models: [] }),
     );
     const result = await clientFor(server).dataframer.models.list();
     expect(result).toEqual({ models: [] });
@@ -39,8 +41,12 @@ describe('retries', () => {
   });
 
   it('gives up after maxRetries on 5xx with the last error, typed by status', async () => {
-    server = await scriptedServer((_req, res) => json(res, 503, { detail: 'busy' }, { 'retry-after-ms': '1' }));
-    const err = await clientFor(server).dataframer.runs.list().catch((e: unknown) => e);
+    server = await scriptedServer((_req, res) =>
+      json(res, 503, { detail: 'busy' }, { 'retry-after-ms': '1' }),
+    );
+    const err = await clientFor(server)
+      .dataframer.runs.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect((err as InternalServerError).status).toBe(503);
     expect((err as InternalServerError).detail).toBe('busy');
@@ -49,7 +55,9 @@ describe('retries', () => {
 
   it('retries POST creates too, as the official SDK does', async () => {
     server = await scriptedServer((_req, res, i) =>
-      i === 0 ? json(res, 502, { detail: 'bad gateway' }, { 'retry-after-ms': '1' }) : json(res, 202, { id: 'r1' }),
+      i === 0
+        ? json(res, 502, { detail: 'bad gateway' }, { 'retry-after-ms': '1' })
+        : json(res, 202, { id: 'r1' }),
     );
     const created = await clientFor(server).dataframer.runs.create({
       spec_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
@@ -145,7 +153,9 @@ describe('requests and errors', () => {
       res.writeHead(429, { 'content-type': 'text/html' });
       res.end('<html>Too many</html>');
     });
-    const err = await clientFor(server, { maxRetries: 0 }).dataframer.models.list().catch((e: unknown) => e);
+    const err = await clientFor(server, { maxRetries: 0 })
+      .dataframer.models.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect((err as APIError).message).toBe('429 <html>Too many</html>');
   });
@@ -165,7 +175,9 @@ describe('configuration', () => {
     expect(resolveApiKey('given', { OPENFRAMER_API_KEY: 'o' })).toBe('given');
     expect(resolveApiKey(null, { OPENFRAMER_API_KEY: 'o' })).toBeUndefined();
     expect(resolveBaseURL(undefined, {})).toBe('http://127.0.0.1:8000');
-    expect(resolveBaseURL(undefined, { DATAFRAMER_BASE_URL: 'https://df.example/' })).toBe('https://df.example');
+    expect(resolveBaseURL(undefined, { DATAFRAMER_BASE_URL: 'https://df.example/' })).toBe(
+      'https://df.example',
+    );
     expect(resolveBaseURL('http://h:1//', { OPENFRAMER_BASE_URL: 'http://o' })).toBe('http://h:1');
   });
 
@@ -186,6 +198,8 @@ describe('configuration', () => {
 
   it('exposes the error classes on the client class, as the official SDK does', () => {
     expect(Dataframer.NotFoundError).toBe(NotFoundError);
-    expect(new NotFoundError(404, { detail: 'x' }, undefined, new Headers())).toBeInstanceOf(Dataframer.APIError);
+    expect(new NotFoundError(404, { detail: 'x' }, undefined, new Headers())).toBeInstanceOf(
+      Dataframer.APIError,
+    );
   });
 });

@@ -26,7 +26,11 @@ async function tree(name: string, files: Record<string, string>): Promise<string
 describe('planUpload', () => {
   it('a table file is SINGLE_FILE', async () => {
     const plan = await planUpload(join(examples, 'insurance-claims.csv'));
-    expect(plan).toMatchObject({ kind: 'files', datasetType: 'SINGLE_FILE', files: [{ name: 'insurance-claims.csv' }] });
+    expect(plan).toMatchObject({
+      kind: 'files',
+      datasetType: 'SINGLE_FILE',
+      files: [{ name: 'insurance-claims.csv' }],
+    });
   });
 
   it('a folder of files is MULTI_FILE, skipping hidden and system files', async () => {

@@ -31,7 +31,9 @@ const run = (status: string, done: number, error: string | null = null) => ({
 function sse(res: ServerResponse, events: [string, unknown][]) {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   // Split across writes mid-event, as a network would, to exercise the parser's buffering.
-  const text = events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join(': ping\n\n');
+  const text = events
+    .map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    .join(': ping\n\n');
   const half = Math.floor(text.length / 2);
   res.write(text.slice(0, half));
   setTimeout(() => res.end(text.slice(half)), 20);
@@ -78,7 +80,8 @@ describe('waitFor on a run', () => {
 
   it('throws JobFailedError with the run and its error when the run FAILED', async () => {
     server = await scriptedServer((req, res) => {
-      if (req.url.endsWith('/events/')) return sse(res, [['done', snapshot('FAILED', 1, 'the model is gone')]]);
+      if (req.url.endsWith('/events/'))
+        return sse(res, [['done', snapshot('FAILED', 1, 'the model is gone')]]);
       json(res, 200, run('FAILED', 1, 'the model is gone'));
     });
     const err = await clientFor(server)
@@ -130,14 +133,22 @@ describe('waitFor on a spec', () => {
     expect(created).toEqual({ id: 'spec-1' });
     const spec = await client.waitFor(created, { pollIntervalMs: 10 });
     expect(spec.content_yaml).toBe('spec: {}');
-    expect(server.requests.filter((r) => r.method === 'GET').every((r) => r.url === '/api/dataframer/specs/spec-1/')).toBe(
-      true,
-    );
+    expect(
+      server.requests
+        .filter((r) => r.method === 'GET')
+        .every((r) => r.url === '/api/dataframer/specs/spec-1/'),
+    ).toBe(true);
   });
 
   it('throws JobFailedError for a FAILED spec', async () => {
     server = await scriptedServer((_req, res) =>
-      json(res, 200, { id: 'spec-2', status: 'FAILED', total_cost: 0, error: 'insufficient data', latest_version: null }),
+      json(res, 200, {
+        id: 'spec-2',
+        status: 'FAILED',
+        total_cost: 0,
+        error: 'insufficient data',
+        latest_version: null,
+      }),
     );
     await expect(clientFor(server).waitFor({ spec_id: 'spec-2' })).rejects.toMatchObject({
       name: 'JobFailedError',
