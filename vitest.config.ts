@@ -7,12 +7,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
         },
       },
       {
+        extends: true,
         test: {
           name: 'api-sqlite',
           include: ['packages/server/test/api/**/*.test.ts'],
@@ -20,6 +22,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'api-postgres',
           include: ['packages/server/test/api/**/*.test.ts'],
@@ -27,6 +30,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'process',
           include: ['packages/server/test/process/**/*.test.ts', 'packages/cli/test/**/*.test.ts'],

@@ -22,7 +22,11 @@ import { fileURLToPath } from 'node:url';
 import { accuracy } from '../packages/core/src/metrics/accuracy.js';
 import { distances } from '../packages/core/src/metrics/distances.js';
 import { census, readSharedCsv, readSharedJson } from '../packages/core/src/metrics/fixtures.js';
-import { qualityReport, type SdMetadata, singleTableMetadata } from '../packages/core/src/metrics/sdmetrics.js';
+import {
+  qualityReport,
+  type SdMetadata,
+  singleTableMetadata,
+} from '../packages/core/src/metrics/sdmetrics.js';
 import { createRng } from '../packages/core/src/sampling/rng.js';
 import { fitTabularSynthesizer, type SynthesisMethod } from '../packages/core/src/statistical/synthesizer.js';
 import { hardTimeLimit, printMachine, resetPeakRss } from './lib/harness.js';
@@ -32,7 +36,9 @@ type Row = Record<string, unknown>;
 const SEEDS = Math.max(1, Number(process.env.BENCH_SEEDS ?? 5) || 5);
 const SPLITS = Math.max(1, Number(process.env.BENCH_SPLITS ?? 5) || 5);
 const SCALE_ROWS = Math.max(1000, Number(process.env.BENCH_SCALE_ROWS ?? 100_000) || 100_000);
-const METHODS = (process.env.BENCH_METHODS ?? 'polyreg,cart,copula,independent').split(',') as SynthesisMethod[];
+const METHODS = (process.env.BENCH_METHODS ?? 'polyreg,cart,copula,independent').split(
+  ',',
+) as SynthesisMethod[];
 const GOAL_BIVARIATE_RATIO = 0.98;
 const GOAL_DCR_SHARE = 0.53;
 const GOAL_IDENTICAL = 0.01;
@@ -72,14 +78,20 @@ const range = (xs: number[], digits = 3) =>
 
 function summarise(runs: Scores[]): Scores & { spread: Record<string, string> } {
   const keys = Object.keys(runs[0]!) as (keyof Scores)[];
-  const out = Object.fromEntries(keys.map((k) => [k, mean(runs.map((r) => r[k] as number))])) as unknown as Scores;
+  const out = Object.fromEntries(
+    keys.map((k) => [k, mean(runs.map((r) => r[k] as number))]),
+  ) as unknown as Scores;
   return {
     ...out,
     spread: { biv: range(runs.map((r) => r.biv)), dcrShare: range(runs.map((r) => r.dcrShare)) },
   };
 }
 
-function printTable(title: string, rows: [string, ReturnType<typeof summarise> | Scores][], withQuality = false) {
+function printTable(
+  title: string,
+  rows: [string, ReturnType<typeof summarise> | Scores][],
+  withQuality = false,
+) {
   console.log(`\n${title}`);
   const head = [
     'synthesizer'.padEnd(24),
@@ -113,8 +125,15 @@ function printTable(title: string, rows: [string, ReturnType<typeof summarise> |
   }
 }
 
-function goal(name: string, measured: number, target: number, kind: 'at-least' | 'at-most' | 'below', unit = '') {
-  const met = kind === 'at-least' ? measured >= target : kind === 'at-most' ? measured <= target : measured < target;
+function goal(
+  name: string,
+  measured: number,
+  target: number,
+  kind: 'at-least' | 'at-most' | 'below',
+  unit = '',
+) {
+  const met =
+    kind === 'at-least' ? measured >= target : kind === 'at-most' ? measured <= target : measured < target;
   const op = kind === 'at-least' ? '>=' : kind === 'at-most' ? '<=' : '<';
   const digits = Math.abs(target) < 10 ? 3 : 1;
   console.log(

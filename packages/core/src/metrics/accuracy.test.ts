@@ -13,7 +13,11 @@ describe('binning (mostlyai-qa)', () => {
   });
 
   it('gives each value its own bin when there are few, and categories top-10 with at least 5 rows', () => {
-    const rows = [...Array(30).fill({ x: '1', c: 'a' }), ...Array(20).fill({ x: '2', c: 'b' }), { x: '', c: 'z' }];
+    const rows = [
+      ...Array(30).fill({ x: '1', c: 'a' }),
+      ...Array(20).fill({ x: '2', c: 'b' }),
+      { x: '', c: 'z' },
+    ];
     const numeric = fitColumnBins('x', 'numeric', rows);
     expect(numeric.type === 'numeric' && numeric.breaks).toEqual([1, 2, 3]);
     const { codes, labels } = binCodes(numeric, rows);
@@ -42,18 +46,22 @@ describe('binning (mostlyai-qa)', () => {
   it('scores a table against itself as 1 and stays within [0, 1]', () => {
     const row = fc.record({ n: fc.integer({ min: 0, max: 50 }), c: fc.constantFrom('a', 'b', 'c', '') });
     fc.assert(
-      fc.property(fc.array(row, { minLength: 5, maxLength: 60 }), fc.array(row, { minLength: 5, maxLength: 60 }), (t, s) => {
-        const trn = t.map((r) => ({ n: String(r.n), c: r.c }));
-        const syn = s.map((r) => ({ n: String(r.n), c: r.c }));
-        const self = accuracy(trn, trn);
-        expect(self.univariate).toBeCloseTo(1, 12);
-        expect(self.bivariate).toBeCloseTo(1, 12);
-        const other = accuracy(trn, syn);
-        for (const x of [other.univariate, other.bivariate, other.overall]) {
-          expect(x).toBeGreaterThanOrEqual(-1e-12);
-          expect(x).toBeLessThanOrEqual(1 + 1e-12);
-        }
-      }),
+      fc.property(
+        fc.array(row, { minLength: 5, maxLength: 60 }),
+        fc.array(row, { minLength: 5, maxLength: 60 }),
+        (t, s) => {
+          const trn = t.map((r) => ({ n: String(r.n), c: r.c }));
+          const syn = s.map((r) => ({ n: String(r.n), c: r.c }));
+          const self = accuracy(trn, trn);
+          expect(self.univariate).toBeCloseTo(1, 12);
+          expect(self.bivariate).toBeCloseTo(1, 12);
+          const other = accuracy(trn, syn);
+          for (const x of [other.univariate, other.bivariate, other.overall]) {
+            expect(x).toBeGreaterThanOrEqual(-1e-12);
+            expect(x).toBeLessThanOrEqual(1 + 1e-12);
+          }
+        },
+      ),
       { numRuns: 50 },
     );
   });

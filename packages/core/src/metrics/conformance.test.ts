@@ -31,7 +31,10 @@ describe('conformance', () => {
     const exact = distributionConformance({ a: 75, b: 25 }, [...Array(75).fill('a'), ...Array(25).fill('b')]);
     expect(exact.tvd).toBe(0);
     expect(exact.chiSquare!.pValue).toBeCloseTo(1, 12);
-    const skewed = distributionConformance({ a: 50, b: 50 }, [...Array(80).fill('a'), ...Array(20).fill('b')]);
+    const skewed = distributionConformance({ a: 50, b: 50 }, [
+      ...Array(80).fill('a'),
+      ...Array(20).fill('b'),
+    ]);
     expect(skewed.tvd).toBeCloseTo(0.3, 12);
     expect(skewed.chiSquare!.statistic).toBeCloseTo(36, 12);
     expect(skewed.chiSquare!.pValue).toBeLessThan(1e-8);
@@ -45,7 +48,11 @@ describe('conformance', () => {
       description: 't',
       requirements: '',
       data_property_variations: [
-        { property_name: 'plan', property_values: ['gold', 'basic'], base_distributions: { gold: 20, basic: 80 } },
+        {
+          property_name: 'plan',
+          property_values: ['gold', 'basic'],
+          base_distributions: { gold: 20, basic: 80 },
+        },
         {
           property_name: 'age',
           property_values: ['18-39', '40-90'],

@@ -4,7 +4,10 @@ import { distances, identicalRowShare } from './distances.js';
 import { census } from './fixtures.js';
 
 const table = (n: number, offset = 0) =>
-  Array.from({ length: n }, (_, i) => ({ a: String((i * 7 + offset) % 97), b: ['x', 'y', 'z'][(i + offset) % 3]! }));
+  Array.from({ length: n }, (_, i) => ({
+    a: String((i * 7 + offset) % 97),
+    b: ['x', 'y', 'z'][(i + offset) % 3]!,
+  }));
 
 describe('distances', () => {
   it('sees copies: identical matches, DCR 0 and a DCR share of 1', () => {
@@ -35,7 +38,15 @@ describe('distances', () => {
   });
 
   it('compares rows as text for the identical-row share', () => {
-    expect(identicalRowShare([{ a: 1, b: 'x' }], [{ a: '1', b: 'x' }, { a: '2', b: 'x' }])).toBe(0.5);
+    expect(
+      identicalRowShare(
+        [{ a: 1, b: 'x' }],
+        [
+          { a: '1', b: 'x' },
+          { a: '2', b: 'x' },
+        ],
+      ),
+    ).toBe(0.5);
   });
 });
 

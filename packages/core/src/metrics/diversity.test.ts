@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compressionRatio, distinctN, diversity, nearDuplicateOfSeedRate, nearDuplicateRate } from './diversity.js';
+import {
+  compressionRatio,
+  distinctN,
+  diversity,
+  nearDuplicateOfSeedRate,
+  nearDuplicateRate,
+} from './diversity.js';
 
 const varied = [
   'The committee approved the new budget after a long debate about school funding.',
@@ -25,7 +31,13 @@ describe('diversity', () => {
     const edited = `${varied[0]!} Everyone agreed.`;
     expect(nearDuplicateRate([...varied, edited], 0.6)).toBeCloseTo(1 / 5, 12);
     expect(nearDuplicateRate(varied, 0.6)).toBe(0);
-    expect(nearDuplicateOfSeedRate([edited, 'Completely unrelated words about astronomy and telescopes tonight'], varied, 0.6)).toBe(0.5);
+    expect(
+      nearDuplicateOfSeedRate(
+        [edited, 'Completely unrelated words about astronomy and telescopes tonight'],
+        varied,
+        0.6,
+      ),
+    ).toBe(0.5);
     const report = diversity([...varied, varied[1]!.toUpperCase()], { seeds: [varied[2]!] });
     expect(report.exactDuplicateRate).toBeCloseTo(1 / 5, 12);
     expect(report.exactSeedCopyRate).toBeCloseTo(1 / 5, 12);

@@ -19,19 +19,45 @@ describe('SDMetrics-style metrics', () => {
     expect(ksComplement([1, 2, 3, 4], [3, 4, 5, 6])).toBeCloseTo(0.5, 12);
     expect(ksComplement([1, Number.NaN], [1])).toBe(1);
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true }), { minLength: 1 }), fc.array(fc.double({ noNaN: true }), { minLength: 1 }), (a, b) => {
-        const s = ksComplement(a, b);
-        expect(s).toBeGreaterThanOrEqual(0);
-        expect(s).toBeLessThanOrEqual(1);
-        expect(ksComplement(a, a)).toBe(1);
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        (a, b) => {
+          const s = ksComplement(a, b);
+          expect(s).toBeGreaterThanOrEqual(0);
+          expect(s).toBeLessThanOrEqual(1);
+          expect(ksComplement(a, a)).toBe(1);
+        },
+      ),
     );
   });
 
   it('TVComplement and ContingencySimilarity are 1 - TVD', () => {
     expect(tvComplement(['a', 'a', 'b', null], ['a', 'b'])).toBeCloseTo(1 - (1 / 6 + 1 / 6) / 2, 12);
-    expect(contingencySimilarity([['a', 'b'], ['x', 'y']], [['a', 'b'], ['y', 'x']])).toBe(0);
-    expect(contingencySimilarity([['a', 'b'], ['x', null]], [['b', 'a'], [null, 'x']])).toBe(1);
+    expect(
+      contingencySimilarity(
+        [
+          ['a', 'b'],
+          ['x', 'y'],
+        ],
+        [
+          ['a', 'b'],
+          ['y', 'x'],
+        ],
+      ),
+    ).toBe(0);
+    expect(
+      contingencySimilarity(
+        [
+          ['a', 'b'],
+          ['x', null],
+        ],
+        [
+          ['b', 'a'],
+          [null, 'x'],
+        ],
+      ),
+    ).toBe(1);
   });
 
   it('CorrelationSimilarity: 1 - |ρ_r - ρ_s| / 2, NaN for a constant column', () => {

@@ -9,7 +9,12 @@ function table(n: number) {
   return Array.from({ length: n }, () => {
     const plan = rng.next() < 0.8 ? 'basic' : 'gold';
     const age = plan === 'gold' ? 45 + rng.int(30) : 20 + rng.int(40);
-    return { plan, age: String(age), region: ['north', 'south', 'east'][rng.int(3)]!, visits: String(rng.int(9)) };
+    return {
+      plan,
+      age: String(age),
+      region: ['north', 'south', 'east'][rng.int(3)]!,
+      visits: String(rng.int(9)),
+    };
   });
 }
 
@@ -24,7 +29,9 @@ describe('synthesizeFromSpec', () => {
     });
     // Ask for far more gold customers than the seed has, leave age to the data, and add a property that
     // is no column.
-    content.data_property_variations = content.data_property_variations.filter((p) => p.property_name !== 'age');
+    content.data_property_variations = content.data_property_variations.filter(
+      (p) => p.property_name !== 'age',
+    );
     const plan = content.data_property_variations.find((p) => p.property_name === 'plan')!;
     plan.base_distributions = { basic: 30, gold: 70 };
     content.data_property_variations.push({
@@ -43,7 +50,10 @@ describe('synthesizeFromSpec', () => {
     expect(meanAge(gold)).toBeGreaterThan(meanAge(result.rows.filter((r) => r.plan === 'basic')) + 10);
     // Every spec axis that is a column conforms exactly to the plan (quota sampling), bins included.
     const report = conformance(
-      { ...content, data_property_variations: content.data_property_variations.filter((p) => p.property_name !== 'tone') },
+      {
+        ...content,
+        data_property_variations: content.data_property_variations.filter((p) => p.property_name !== 'tone'),
+      },
       result.rows.map((r) => observeRecord(content, r)),
     );
     for (const p of report.properties) expect(p.tvd).toBeLessThan(0.01);
@@ -60,7 +70,10 @@ describe('synthesizeFromSpec', () => {
     const age = content.data_property_variations.find((p) => p.property_name === 'age')!;
     expect(Object.keys(age.conditional_distributions ?? {})).toEqual(['plan']);
     const result = synthesizeFromSpec({ columns, records, spec: content, n: 300, seed: 'cond' });
-    const report = conformance(content, result.rows.map((r) => observeRecord(content, r)));
+    const report = conformance(
+      content,
+      result.rows.map((r) => observeRecord(content, r)),
+    );
     const ageReport = report.properties.find((p) => p.property === 'age')!;
     expect(ageReport.conditional!.tvd).toBeLessThan(0.05);
   });

@@ -7,6 +7,8 @@
 export interface LogitFeature {
   codes: Uint16Array;
   levels: number;
+  /** Levels 1.. are ordered (number bins; 0 is missing): their weights are smoothed along the order. */
+  ordinal?: boolean;
 }
 
 export interface LogitModel {
@@ -23,6 +25,14 @@ export interface LogitOptions {
   /** Adam steps. */
   iterations: number;
   learningRate: number;
+  /**
+   * Difference penalty (rows' worth) between the weights of neighbouring bins of an ordered feature, and
+   * of neighbouring target bins when the target is ordered: relations between numbers come out as smooth
+   * surfaces instead of replaying each cell's sampling noise (as P-splines do).
+   */
+  smooth?: number;
+  /** The target's levels 1.. are ordered. */
+  ordinalTarget?: boolean;
   /** Rows per step at most (default 2,000): larger tables are fitted by mini-batches. */
   batchSize?: number;
   /** Seeds the mini-batch order. */
@@ -56,10 +66,11 @@ export function fitLogit(
   const mb = new Float64Array(K);
   const vb = new Float64Array(K);
   const logits = new Float64Array(K);
-  const active = new Int32Array(features.length);
   const beta1 = 0.9;
   const beta2 = 0.999;
   const lambda = options.l2 / n;
+  const mu = (options.smooth ?? 0) / n;
+  const ordinalFeatures = features.map((f, i) => ({ f, i })).filter(({ f }) => f.ordinal && f.levels > 2);
   const batch = Math.min(n, options.batchSize ?? 2000);
   // Mini-batches walk a shuffled copy of the rows (xorshift, seeded), wrapping around.
   const order = Int32Array.from(rows);
@@ -80,33 +91,82 @@ export function fitLogit(
       order[j] = t;
     }
   }
+  // Each row's active weight offsets, computed once. When the whole table is one batch, rows with the same
+  // codes (earlier columns and target) are merged into one weighted row: the early columns have few.
+  const F = features.length;
+  let units: Int32Array; // rows (or merged rows) in visiting order
+  let weightOf: Float64Array | null = null;
+  let act: Int32Array;
+  let targets: Uint16Array;
+  if (batch === n) {
+    const index = new Map<string, number>();
+    const rowsOf: number[] = [];
+    const weights: number[] = [];
+    for (let q = 0; q < n; q++) {
+      const r = order[q]!;
+      let key = String(y[r]);
+      for (let f = 0; f < F; f++) key += `,${features[f]!.codes[r]}`;
+      const at = index.get(key);
+      if (at === undefined) {
+        index.set(key, rowsOf.length);
+        rowsOf.push(r);
+        weights.push(1);
+      } else weights[at]! += 1;
+    }
+    units = Int32Array.from(rowsOf);
+    weightOf = Float64Array.from(weights);
+  } else units = order;
+  const m = units.length;
+  act = new Int32Array(m * F);
+  targets = new Uint16Array(m);
+  for (let q = 0; q < m; q++) {
+    const r = units[q]!;
+    targets[q] = y[r]!;
+    for (let f = 0; f < F; f++) act[q * F + f] = (offsets[f]! + features[f]!.codes[r]!) * K;
+  }
+  const g = new Float64Array(K);
   let cursor = 0;
+  let previousLoss = Number.POSITIVE_INFINITY;
   for (let it = 1; it <= options.iterations; it++) {
     gW.fill(0);
     gb.fill(0);
-    for (let q = 0; q < batch; q++) {
-      const r = order[cursor]!;
-      cursor = cursor + 1 === n ? 0 : cursor + 1;
-      for (let f = 0; f < features.length; f++) active[f] = (offsets[f]! + features[f]!.codes[r]!) * K;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) {
-        let z = b[k]!;
-        for (let f = 0; f < active.length; f++) z += W[active[f]! + k]!;
-        logits[k] = z;
-        if (z > max) max = z;
+    let loss = 0;
+    const steps = weightOf ? m : batch;
+    for (let s = 0; s < steps; s++) {
+      const q = weightOf ? s : cursor;
+      if (!weightOf) cursor = cursor + 1 === m ? 0 : cursor + 1;
+      const w = weightOf ? weightOf[q]! : 1;
+      const base = q * F;
+      logits.set(b);
+      for (let f = 0; f < F; f++) {
+        const o = act[base + f]!;
+        for (let k = 0; k < K; k++) logits[k]! += W[o + k]!;
       }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) if (logits[k]! > max) max = logits[k]!;
       let sum = 0;
       for (let k = 0; k < K; k++) {
         logits[k] = Math.exp(logits[k]! - max);
         sum += logits[k]!;
       }
-      const target = y[r]!;
+      const target = targets[q]!;
+      loss -= w * Math.log(logits[target]! / sum + 1e-300);
       for (let k = 0; k < K; k++) {
-        const g = logits[k]! / sum - (k === target ? 1 : 0);
-        if (g === 0) continue;
-        gb[k]! += g;
-        for (let f = 0; f < active.length; f++) gW[active[f]! + k]! += g;
+        g[k] = w * (logits[k]! / sum - (k === target ? 1 : 0));
+        gb[k]! += g[k]!;
       }
+      for (let f = 0; f < F; f++) {
+        const o = act[base + f]!;
+        for (let k = 0; k < K; k++) gW[o + k]! += g[k]!;
+      }
+    }
+    // Full batch: stop once the (penalised) loss no longer moves.
+    if (weightOf) {
+      let penalty = 0;
+      for (let i = 0; i < W.length; i++) penalty += W[i]! * W[i]!;
+      const total = loss / n + (lambda / 2) * penalty;
+      if (it > 20 && Math.abs(previousLoss - total) < 1e-6 * Math.max(1, total)) break;
+      previousLoss = total;
     }
     // Cosine decay of the step size, so the last steps settle rather than wander between batches.
     const lr =
@@ -115,6 +175,30 @@ export function fitLogit(
         : options.learningRate;
     const c1 = 1 - beta1 ** it;
     const c2 = 1 - beta2 ** it;
+    if (mu > 0) {
+      // Gradient of μ/2 Σ (w[v+1] - w[v])² along ordered feature levels (1..L-1), then along target bins.
+      for (const { f, i } of ordinalFeatures) {
+        const start = offsets[i]!;
+        for (let v = 1; v + 1 < f.levels; v++) {
+          const a = (start + v) * K;
+          const c = a + K;
+          for (let k = 0; k < K; k++) {
+            const d = (mu * (W[c + k]! - W[a + k]!) * batch) / 1;
+            gW[a + k]! -= d;
+            gW[c + k]! += d;
+          }
+        }
+      }
+      if (options.ordinalTarget && K > 2) {
+        for (let v = 0; v < D; v++) {
+          for (let k = 1; k + 1 < K; k++) {
+            const d = mu * (W[v * K + k + 1]! - W[v * K + k]!) * batch;
+            gW[v * K + k]! -= d;
+            gW[v * K + k + 1]! += d;
+          }
+        }
+      }
+    }
     for (let i = 0; i < W.length; i++) {
       const g = gW[i]! / batch + lambda * W[i]!;
       mW[i] = beta1 * mW[i]! + (1 - beta1) * g;

@@ -90,7 +90,8 @@ describe('fitTabularSynthesizer', () => {
     expect(synth.info.find((c) => c.name === 'note')!.method).toBe('text-fallback');
     expect(synth.textFallback.note!.fallback).toBe(true);
     const seedSentences = new Set(seed.flatMap((r) => r.note.split(/(?<=\.)\s+/)));
-    for (const row of synth.sample(100, { seed: 'text' })) expect(seedSentences.has(String(row.note))).toBe(false);
+    for (const row of synth.sample(100, { seed: 'text' }))
+      expect(seedSentences.has(String(row.note))).toBe(false);
   });
 
   it('keeps the dependency between region and premium', () => {
@@ -103,7 +104,7 @@ describe('fitTabularSynthesizer', () => {
   });
 
   it('honours conditions: values, numeric bin labels, and unseen values', () => {
-    const conditions = Array.from({ length: 200 }, (_, i) =>
+    const conditions: Record<string, string>[] = Array.from({ length: 200 }, (_, i) =>
       i % 2 === 0 ? { premium: 'gold', age: '20-34' } : { region: 'west', amount: '2500 to under 4000' },
     );
     const rows = synth.sample(200, { seed: 'cond', conditions });
@@ -121,7 +122,10 @@ describe('fitTabularSynthesizer', () => {
     // Premium was conditioned after region in the visiting order: the rest follows the data given it.
     const goldRows = rows.filter((_, i) => i % 2 === 0);
     expect(goldRows.filter((r) => r.region === 'north').length / goldRows.length).toBeGreaterThan(0.35);
-    const odd = synth.sample(3, { seed: 'x', conditions: [{ region: 'Atlantis' }, {}, { nonexistent: 'x' }] });
+    const odd = synth.sample(3, {
+      seed: 'x',
+      conditions: [{ region: 'Atlantis' }, {}, { nonexistent: 'x' }],
+    });
     expect(odd[0]!.region).toBe('Atlantis');
   });
 

@@ -73,6 +73,8 @@ export interface TabularSynthesizerOptions {
   zeroEvidence?: number;
   /** polyreg: L2 penalty in rows' worth (default 30). */
   l2?: number;
+  /** polyreg: penalty (rows' worth) on differences between neighbouring number bins' weights (default 0). */
+  smooth?: number;
   /** Share of each conditional distribution replaced by the column's own distribution (default 0). */
   blend?: number;
   /** polyreg: Adam steps per column (default 150) of at most `batchSize` rows (default 2,000). */
@@ -234,10 +236,12 @@ export function fitTabularSynthesizer(
         ? fitLogit(
             model.codes,
             model.levels,
-            earlier.map((m) => ({ codes: m.codes, levels: m.levels })),
+            earlier.map((m) => ({ codes: m.codes, levels: m.levels, ordinal: m.ordinal })),
             rowIndex,
             {
               l2: options.l2 ?? 30,
+              smooth: options.smooth ?? 0,
+              ordinalTarget: model.ordinal,
               iterations: options.iterations ?? 150,
               learningRate: 0.1,
               batchSize: options.batchSize ?? 2000,

@@ -140,7 +140,8 @@ export class NgramTextModel {
     }
     // The head must not close a sentence inside the new one.
     const last = head.length - 1;
-    if (last >= 0 && /[.!?]$/.test(head[last]!)) head = [...head.slice(0, last), head[last]!.replace(/[.!?]+$/, '')];
+    if (last >= 0 && /[.!?]$/.test(head[last]!))
+      head = [...head.slice(0, last), head[last]!.replace(/[.!?]+$/, '')];
     return [...head, ...tail].filter((w) => w.length > 0).join(' ');
   }
 
@@ -169,7 +170,10 @@ export class NgramTextModel {
       const count = this.lengths.length ? this.lengths[rng.int(this.lengths.length)]! : 1;
       const sentences = Array.from({ length: Math.max(1, count) }, () => this.sentence(rng));
       // Sentences without closing punctuation go on a new line, so they stay apart when read back.
-      const doc = sentences.reduce((d, s, i) => (i === 0 ? s : `${d}${/[.!?]$/.test(sentences[i - 1]!) ? ' ' : '\n'}${s}`), '');
+      const doc = sentences.reduce(
+        (d, s, i) => (i === 0 ? s : `${d}${/[.!?]$/.test(sentences[i - 1]!) ? ' ' : '\n'}${s}`),
+        '',
+      );
       if (!this.isSeedDocument(doc) || attempt > 20) return doc;
     }
   }

@@ -183,8 +183,9 @@ export class APIClient {
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(), timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+    const url = this.buildURL(spec.path, spec.query);
     try {
-      return await this.fetchImpl(this.buildURL(spec.path, spec.query), {
+      return await this.fetchImpl(url, {
         method: spec.method,
         headers,
         body: body ?? null,
@@ -194,7 +195,7 @@ export class APIClient {
       if (options.signal?.aborted) throw new APIUserAbortError();
       if (timer.signal.aborted) throw new APIConnectionTimeoutError();
       throw new APIConnectionError({
-        message: `Connection error: could not reach ${this.baseURL} (${describeCause(err)})`,
+        message: `Connection error: could not reach ${new URL(url).origin} (${describeCause(err)})`,
         cause: err,
       });
     } finally {
