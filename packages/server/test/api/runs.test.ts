@@ -370,6 +370,84 @@ describe('generation runs', () => {
     expect(events.body).toMatch(/event: done\ndata: \{"status":"SUCCEEDED","samples_completed":5/);
   });
 
+  it('deals the plan by quota: marginals match the spec exactly', async () => {
+    const run = await runToEnd({
+      spec_id: ids.ticketsSpec,
+      number_of_samples: 10,
+      generation_model: 'openai/gpt-4.1',
+      skip_outline: true,
+    });
+    const samples = (await get(`/api/dataframer/runs/${run.id}/samples/`)).json().samples;
+    const counts: Record<string, number> = {};
+    for (const s of samples) counts[s.assignment.topic] = (counts[s.assignment.topic] ?? 0) + 1;
+    // The spec asks refund 50, bug 30, feature 20.
+    expect(counts).toEqual({ refund: 5, bug: 3, feature: 2 });
+    // The assigned value reaches the prompt of its sample.
+    const prompts = fake
+      .chatRequests()
+      .slice(-10)
+      .map((r) => JSON.stringify(r.body.messages));
+    expect(prompts.every((p) => /topic.{0,20}(refund|bug|feature)/.test(p))).toBe(true);
+  });
+
+  it('keeps the prompt prefix fixed with seed_shuffling_level none, and varies it per sample with sample', async () => {
+    const systemPrompts = async (level: string) => {
+      const before = fake.chatRequests().length;
+      const run = await runToEnd({
+        spec_id: ids.ticketsSpec,
+        number_of_samples: 4,
+        generation_model: 'openai/gpt-4.1',
+        skip_outline: true,
+        seed_shuffling_level: level,
+        max_examples_in_prompt: 2,
+      });
+      expect(run.status, run.error).toBe('SUCCEEDED');
+      return fake
+        .chatRequests()
+        .slice(before)
+        .map((r) => r.body.messages.find((m: { role: string }) => m.role === 'system')?.content as string);
+    };
+    const none = await systemPrompts('none');
+    expect(new Set(none).size).toBe(1);
+    const perSample = await systemPrompts('sample');
+    expect(new Set(perSample).size).toBeGreaterThan(1);
+  });
+
+  it('revises a sample the critique finds wanting, and records the revision', async () => {
+    let critiques = 0;
+    fake.setHandler((body, ctx) => {
+      if (body.response_format?.json_schema?.name === 'critique') {
+        critiques++;
+        return {
+          json:
+            critiques === 1
+              ? { conformant: false, issues: ['the topic is not clear'] }
+              : { conformant: true, issues: [] },
+        };
+      }
+      return variedWriter(body, ctx);
+    });
+    const run = await runToEnd({
+      spec_id: ids.ticketsSpec,
+      number_of_samples: 1,
+      generation_model: 'openai/gpt-4.1',
+      skip_outline: true,
+      enable_revisions: true,
+      max_revision_cycles: 2,
+    });
+    fake.setHandler(variedWriter);
+    expect(run.status, run.error).toBe('SUCCEEDED');
+    expect(run.runtime_params).toMatchObject({
+      enable_revisions: true,
+      revision_model: 'openai/gpt-4.1',
+      max_revision_cycles: 2,
+      revision_types: ['requirements', 'properties', 'realism', 'format'],
+    });
+    const sample = (await get(`/api/dataframer/runs/${run.id}/samples/`)).json().samples[0];
+    expect(sample.revisions).toBe(1);
+    expect(critiques).toBe(2);
+  });
+
   it('rejects bad run requests with 4xx naming the field', async () => {
     const cases: [Record<string, unknown>, number, RegExp][] = [
       [{ spec_id: ids.ticketsSpec }, 400, /number_of_samples/],
