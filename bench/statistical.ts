@@ -119,7 +119,7 @@ function printTable(
         s.dcrTrn.toFixed(3),
         s.dcrHol.toFixed(3),
         ...(withQuality ? [s.quality === undefined ? '-' : `${(100 * s.quality).toFixed(1)}%`] : []),
-        s.seconds.toFixed(2),
+        s.seconds > 0 ? s.seconds.toFixed(2) : '-',
       ].join(' | '),
     );
   }

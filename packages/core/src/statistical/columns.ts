@@ -101,6 +101,8 @@ export interface NumericModel extends ModelBase {
   /** Decimals each training row was written with, so output keeps the seed's formatting. */
   decimals: Uint8Array;
   integer: boolean;
+  /** Timestamps: the coarsest unit (ms) every seed value is a whole multiple of (a day, an hour, ...). */
+  unit: number;
   /** The seed held JS numbers (JSON), not strings. */
   numberTyped: boolean;
   min: number;
@@ -141,7 +143,13 @@ export function categoricalModel(
     counts.set(key, entry);
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
-  const kept = sorted.filter(([, e]) => e.count >= options.rareThreshold).slice(0, options.maxCategories);
+  // Small seeds: the threshold shrinks with the rows (1% of them, at least 2), so a 50-row seed does not lose
+  // every category; two-valued columns (booleans, flags) have nothing rare; the two most common always stay.
+  const threshold =
+    sorted.length <= 2 ? 1 : Math.min(options.rareThreshold, Math.max(2, Math.ceil(raw.length / 100)));
+  const kept = sorted
+    .filter(([, e], i) => e.count >= threshold || i < 2)
+    .slice(0, Math.max(2, options.maxCategories));
   const hasRare = kept.length < sorted.length;
   const labels = ['', ...kept.map(([k]) => k)];
   const values: unknown[] = [undefined, ...kept.map(([, e]) => e.value)];
@@ -185,7 +193,7 @@ export function categoricalModel(
     rareReplacement,
     index,
   };
-  if (options.rareCategories === 'constant' || (hasRare && kept.length === 0)) model.rareToken = RARE_TOKEN;
+  if (options.rareCategories === 'constant') model.rareToken = RARE_TOKEN;
   return model;
 }
 
@@ -278,7 +286,7 @@ function numberBins(sortedValues: Float64Array, target: number): NumberBin[] {
     const last = bins[bins.length - 1];
     if (last && !last.spike && n - open < size / 2) {
       bins.pop();
-      const start = n - last.values.length - (n - open);
+      const start = open - last.values.length;
       push(start, n, false);
     } else push(open, n, false);
   }
@@ -350,6 +358,7 @@ export function numericModel(
     values,
     decimals,
     integer: kind === 'datetime' || present.every(Number.isInteger),
+    unit: kind === 'datetime' ? timeUnit(present) : 1,
     numberTyped,
     min: present[0] ?? 0,
     max: present[present.length - 1] ?? 0,
@@ -357,6 +366,18 @@ export function numericModel(
   if (date) model.date = date;
   for (let i = 0; i < raw.length; i++) codes[i] = numberCode(model, values[i]!);
   return model;
+}
+
+const TIME_UNITS = [86_400_000, 3_600_000, 60_000, 1000, 1];
+
+/** The coarsest of day, hour, minute, second, millisecond that every value is a whole multiple of. */
+function timeUnit(values: ArrayLike<number>): number {
+  for (const unit of TIME_UNITS) {
+    let all = true;
+    for (let i = 0; i < values.length && all; i++) all = values[i]! % unit === 0;
+    if (all) return unit;
+  }
+  return 1;
 }
 
 /** Code of a number: its bin (1-based), 0 when missing. Values between bins go to the nearer one. */
@@ -394,7 +415,7 @@ export function drawNumber(model: NumericModel, code: number, donorRow: number, 
 export function formatNumber(model: NumericModel, x: number, decimals: number): unknown {
   if (model.role === 'datetime') {
     const f = model.date ?? { dateOnly: false, separator: 'T', seconds: true, millis: true, zone: 'Z' };
-    const unit = f.dateOnly ? 86_400_000 : f.millis ? 1 : f.seconds ? 1000 : 60_000;
+    const unit = f.dateOnly ? 86_400_000 : Math.max(model.unit, f.millis ? 1 : f.seconds ? 1000 : 60_000);
     return formatDate(Math.round(x / unit) * unit, f);
   }
   const d = model.integer ? 0 : decimals;

@@ -7,8 +7,6 @@
 export interface LogitFeature {
   codes: Uint16Array;
   levels: number;
-  /** Levels 1.. are ordered (number bins; 0 is missing): their weights are smoothed along the order. */
-  ordinal?: boolean;
 }
 
 export interface LogitModel {
@@ -25,14 +23,6 @@ export interface LogitOptions {
   /** Adam steps. */
   iterations: number;
   learningRate: number;
-  /**
-   * Difference penalty (rows' worth) between the weights of neighbouring bins of an ordered feature, and
-   * of neighbouring target bins when the target is ordered: relations between numbers come out as smooth
-   * surfaces instead of replaying each cell's sampling noise (as P-splines do).
-   */
-  smooth?: number;
-  /** The target's levels 1.. are ordered. */
-  ordinalTarget?: boolean;
   /** Rows per step at most (default 2,000): larger tables are fitted by mini-batches. */
   batchSize?: number;
   /** Seeds the mini-batch order. */
@@ -69,8 +59,6 @@ export function fitLogit(
   const beta1 = 0.9;
   const beta2 = 0.999;
   const lambda = options.l2 / n;
-  const mu = (options.smooth ?? 0) / n;
-  const ordinalFeatures = features.map((f, i) => ({ f, i })).filter(({ f }) => f.ordinal && f.levels > 2);
   const batch = Math.min(n, options.batchSize ?? 2000);
   // Mini-batches walk a shuffled copy of the rows (xorshift, seeded), wrapping around.
   const order = Int32Array.from(rows);
@@ -175,30 +163,6 @@ export function fitLogit(
         : options.learningRate;
     const c1 = 1 - beta1 ** it;
     const c2 = 1 - beta2 ** it;
-    if (mu > 0) {
-      // Gradient of μ/2 Σ (w[v+1] - w[v])² along ordered feature levels (1..L-1), then along target bins.
-      for (const { f, i } of ordinalFeatures) {
-        const start = offsets[i]!;
-        for (let v = 1; v + 1 < f.levels; v++) {
-          const a = (start + v) * K;
-          const c = a + K;
-          for (let k = 0; k < K; k++) {
-            const d = (mu * (W[c + k]! - W[a + k]!) * batch) / 1;
-            gW[a + k]! -= d;
-            gW[c + k]! += d;
-          }
-        }
-      }
-      if (options.ordinalTarget && K > 2) {
-        for (let v = 0; v < D; v++) {
-          for (let k = 1; k + 1 < K; k++) {
-            const d = mu * (W[v * K + k + 1]! - W[v * K + k]!) * batch;
-            gW[v * K + k]! -= d;
-            gW[v * K + k + 1]! += d;
-          }
-        }
-      }
-    }
     for (let i = 0; i < W.length; i++) {
       const g = gW[i]! / batch + lambda * W[i]!;
       mW[i] = beta1 * mW[i]! + (1 - beta1) * g;

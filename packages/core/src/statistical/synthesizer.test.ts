@@ -104,8 +104,10 @@ describe('fitTabularSynthesizer', () => {
   });
 
   it('honours conditions: values, numeric bin labels, and unseen values', () => {
-    const conditions: Record<string, string>[] = Array.from({ length: 200 }, (_, i) =>
-      i % 2 === 0 ? { premium: 'gold', age: '20-34' } : { region: 'west', amount: '2500 to under 4000' },
+    const conditions = Array.from(
+      { length: 200 },
+      (_, i): Record<string, string> =>
+        i % 2 === 0 ? { premium: 'gold', age: '20-34' } : { region: 'west', amount: '2500 to under 4000' },
     );
     const rows = synth.sample(200, { seed: 'cond', conditions });
     rows.forEach((r, i) => {
@@ -135,6 +137,29 @@ describe('fitTabularSynthesizer', () => {
         conditions: Array.from({ length: 30 }, () => ({ region: 'east' })),
       });
       expect(rows.every((r) => r.region === 'east')).toBe(true);
+    }
+  });
+});
+
+describe('fitTabularSynthesizer on small and JSON seeds', () => {
+  it('keeps the categories of a tiny seed, JSON types and timestamp granularity', () => {
+    const seed = Array.from({ length: 30 }, (_, i) => ({
+      id: i + 1,
+      qty: i % 4,
+      price: Math.round(i * 370) / 100,
+      ok: i % 3 === 0,
+      tier: ['a', 'b', 'c'][i % 3]!,
+      at: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:00Z`,
+    }));
+    const rows = fitTabularSynthesizer(Object.keys(seed[0]!), seed, { seed: 'json' }).sample(60);
+    expect(new Set(rows.map((r) => r.tier))).toEqual(new Set(['a', 'b', 'c']));
+    for (const r of rows) {
+      expect(typeof r.id).toBe('number');
+      expect(r.id as number).toBeGreaterThan(30);
+      expect([0, 1, 2, 3]).toContain(r.qty);
+      expect(typeof r.price).toBe('number');
+      expect(typeof r.ok).toBe('boolean');
+      expect(r.at).toMatch(/^2024-01-\d{2}T\d{2}:\d{2}:00Z$/);
     }
   });
 });

@@ -73,10 +73,6 @@ export interface TabularSynthesizerOptions {
   zeroEvidence?: number;
   /** polyreg: L2 penalty in rows' worth (default 30). */
   l2?: number;
-  /** polyreg: penalty (rows' worth) on differences between neighbouring number bins' weights (default 0). */
-  smooth?: number;
-  /** Share of each conditional distribution replaced by the column's own distribution (default 0). */
-  blend?: number;
   /** polyreg: Adam steps per column (default 150) of at most `batchSize` rows (default 2,000). */
   iterations?: number;
   batchSize?: number;
@@ -236,12 +232,10 @@ export function fitTabularSynthesizer(
         ? fitLogit(
             model.codes,
             model.levels,
-            earlier.map((m) => ({ codes: m.codes, levels: m.levels, ordinal: m.ordinal })),
+            earlier.map((m) => ({ codes: m.codes, levels: m.levels })),
             rowIndex,
             {
               l2: options.l2 ?? 30,
-              smooth: options.smooth ?? 0,
-              ordinalTarget: model.ordinal,
               iterations: options.iterations ?? 150,
               learningRate: 0.1,
               batchSize: options.batchSize ?? 2000,
@@ -264,7 +258,6 @@ export function fitTabularSynthesizer(
   const trainingKeys = new Set(records.map((r) => rowKey(columns, r)));
   const buffers = fitted.map((f) => new Float64Array(f.model.levels));
   const fitSeed = options.seed ?? 'tabular';
-  const blend = options.blend ?? 0;
 
   return {
     columns,
@@ -322,7 +315,6 @@ export function fitTabularSynthesizer(
       probs.set(f.tree.leafProbs.subarray(leaf * K, leaf * K + K));
     } else if (f.logit) probs = logitProbs(f.logit, (feature) => codes[feature]!, buffers[pos]!);
     else return { probs: f.prior, leaf };
-    if (blend > 0) for (let k = 0; k < K; k++) probs[k] = (1 - blend) * probs[k]! + blend * f.prior[k]!;
     return { probs: applyZeros(f, codes, probs), leaf };
   }
 
@@ -462,6 +454,9 @@ function categoryValue(model: CategoricalModel, code: number, rng: Rng): unknown
   return model.values[r.codes[r.codes.length - 1]!];
 }
 
+/** Rows a value needs, all with one and the same code of a later column, to imply that code. */
+const IMPLICATION_ROWS = 10;
+
 /** Pairs of codes (earlier column, this column) never seen together although many rows would be expected. */
 function structuralZeros(
   earlier: ModelledColumn[],
@@ -485,7 +480,7 @@ function structuralZeros(
       // A value always seen with one and the same code of this column (in enough rows) implies it.
       let seen = 0;
       for (let k = 0; k < K; k++) if (pair[v * K + k]! > 0) seen++;
-      const implies = seen === 1 && rows[v]! >= 2 * evidence;
+      const implies = seen === 1 && rows[v]! >= IMPLICATION_ROWS;
       for (let k = 0; k < K; k++) {
         if (pair[v * K + k] === 0 && (implies || (rows[v]! * own[k]!) / n >= evidence)) {
           mask ??= new Uint8Array(L * K);
