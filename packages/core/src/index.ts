@@ -11,3 +11,4 @@ export * from './spec/index.js';
 export * from './statistical/index.js';
 export { fitTabularSynthesizer, type TabularSynthesizer } from './statistical/synthesizer.js';
 export { textFallback } from './statistical/text.js';
+export * from './pipelines/evaluation/index.js';

@@ -15,15 +15,20 @@ import type { Kysely } from 'kysely';
 import { requireApiKey } from './auth/plugin.js';
 import { AuthService } from './auth/service.js';
 import { LocalBlobStore } from './blobs/local.js';
+import { S3BlobStore } from './blobs/s3.js';
 import { UrlSigner } from './blobs/signing.js';
+import type { BlobStore } from './blobs/store.js';
 import type { ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
 import { errorHandler } from './errors.js';
+import { BullMqJobRunner } from './jobs/bullmq.js';
 import { LocalJobRunner } from './jobs/local.js';
+import type { JobRunner } from './jobs/runner.js';
 import { loadLlmConfig } from './llm-config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { downloadRoutes } from './routes/downloads.js';
+import { evaluationRoutes } from './routes/evaluations.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
@@ -31,7 +36,9 @@ import { seedDatasetRoutes } from './routes/seed-datasets.js';
 import { specRoutes } from './routes/specs.js';
 import { SecretBox } from './secrets.js';
 import { DatasetService } from './services/datasets.js';
+import { EVALUATION_JOB, EvaluationService } from './services/evaluations.js';
 import { HealthService } from './services/health.js';
+import { HumanLabelService } from './services/human-labels.js';
 import { LlmAccounting } from './services/llm-accounting.js';
 import { ModelService } from './services/models.js';
 import { RunOutputStore } from './services/run-output.js';
@@ -68,20 +75,16 @@ export async function createContext(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ContextOverrides = {},
 ): Promise<AppContext> {
-  if (config.redisUrl) {
-    throw new Error(
-      'OPENFRAMER_REDIS_URL is set, but the queue-backed job runner is not available in this version; unset it to use the in-process runner',
-    );
-  }
   const database = await openDatabase(config);
+  let blobs: BlobStore | undefined;
   try {
-    const blobs = new LocalBlobStore(config.dataDir);
+    blobs = await createBlobStore(config);
     const secret = config.secretKey ?? (await signingSecret(database.db));
     const signer = new UrlSigner(
       secret,
       config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.port}`,
     );
-    const jobs = new LocalJobRunner(database.db, { concurrency: config.jobConcurrency });
+    const jobs = createJobRunner(config, database.db);
     const auth = new AuthService(database.db, config);
     if (config.init) await auth.ensureInitKey(config.init);
     const llmConfig = loadLlmConfig(env);
@@ -91,6 +94,8 @@ export async function createContext(
     const secretBox = new SecretBox(secret);
     const specs = new SpecService(database.db, blobs, jobs, llm, llmConfig, catalog, accounting, secretBox);
     jobs.register(SPEC_JOB, specs.runAnalysisJob);
+    const evaluations = new EvaluationService(database.db, blobs, jobs, llm, llmConfig, catalog, accounting);
+    jobs.register(EVALUATION_JOB, evaluations.runJob);
     const runOutput = new RunOutputStore(database.db, blobs);
     const runs = new RunService(
       database.db,
@@ -116,6 +121,8 @@ export async function createContext(
       services: {
         specs,
         runs,
+        evaluations,
+        humanLabels: new HumanLabelService(database.db),
         runReads: new RunReads(database.db, runs, runOutput, signer),
         auth,
         datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
@@ -124,9 +131,33 @@ export async function createContext(
       },
     };
   } catch (err) {
+    await blobs?.close?.();
     await database.close();
     throw err;
   }
+}
+
+/** Files under the data dir, or an S3-compatible bucket when OPENFRAMER_S3_BUCKET is set (checked now). */
+async function createBlobStore(config: ServerConfig): Promise<BlobStore> {
+  if (!config.s3) return new LocalBlobStore(config.dataDir);
+  const store = new S3BlobStore(config.s3);
+  try {
+    await store.verify();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+/** The in-process runner, or BullMQ dispatch across instances when OPENFRAMER_REDIS_URL is set. */
+function createJobRunner(config: ServerConfig, db: Kysely<Database>): JobRunner {
+  if (!config.redisUrl) return new LocalJobRunner(db, { concurrency: config.jobConcurrency });
+  return new BullMqJobRunner(db, {
+    concurrency: config.jobConcurrency,
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+  });
 }
 
 /** The signing secret is made once and kept in the database, so every instance signs alike. */
@@ -220,6 +251,7 @@ export async function buildApp(
     await authed.register(seedDatasetRoutes(ctx));
     await authed.register(specRoutes(ctx));
     await authed.register(runRoutes(ctx));
+    await authed.register(evaluationRoutes(ctx.services));
   });
   return app;
 }

@@ -6,7 +6,9 @@ import type { ServerConfig } from './config.js';
 import type { DatabaseHandle } from './db/index.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { DatasetService } from './services/datasets.js';
+import type { EvaluationService } from './services/evaluations.js';
 import type { HealthService } from './services/health.js';
+import type { HumanLabelService } from './services/human-labels.js';
 import type { LlmAccounting } from './services/llm-accounting.js';
 import type { ModelService } from './services/models.js';
 import type { RunReads } from './services/run-reads.js';
@@ -31,5 +33,7 @@ export interface AppContext {
     specs: SpecService;
     runs: RunService;
     runReads: RunReads;
+    evaluations: EvaluationService;
+    humanLabels: HumanLabelService;
   };
 }

@@ -250,12 +250,106 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('run_files_run').on('run_files').column('run_id').execute();
     },
   },
+  // Evaluations of runs, their per-sample classifications, chat about them, and human labels on run
+  // files. Everything hangs off a run and goes with it (ON DELETE CASCADE).
+  '0005_evaluations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('evaluations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id'))
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('evaluation_model', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('conformance_score', 'double precision')
+        .addColumn('conformance_explanation', 'text', (c) => c.notNull())
+        .addColumn('conformant_areas', 'text', (c) => c.notNull())
+        .addColumn('non_conformant_areas', 'text', (c) => c.notNull())
+        .addColumn('distribution_analysis', 'text')
+        .addColumn('quality', 'text')
+        .addColumn('trace', 'text', (c) => c.notNull())
+        .addColumn('error_message', 'text')
+        .addColumn('total_cost', 'double precision', (c) => c.notNull())
+        .addColumn('job_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('evaluations_company_created')
+        .on('evaluations')
+        .columns(['company_id', 'created_at'])
+        .execute();
+      await db.schema.createIndex('evaluations_run').on('evaluations').column('run_id').execute();
+
+      await db.schema
+        .createTable('evaluation_samples')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('evaluation_id', 'text', (c) =>
+          c.notNull().references('evaluations.id').onDelete('cascade'),
+        )
+        .addColumn('sample_index', 'integer', (c) => c.notNull())
+        .addColumn('sample_identifier', 'text', (c) => c.notNull())
+        .addColumn('classifications', 'text', (c) => c.notNull())
+        .addColumn('sub_file_classifications', 'text')
+        .addColumn('assignment', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('evaluation_samples_evaluation_index_unique', ['evaluation_id', 'sample_index'])
+        .execute();
+
+      await db.schema
+        .createTable('evaluation_chat_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('evaluation_id', 'text', (c) =>
+          c.notNull().references('evaluations.id').onDelete('cascade'),
+        )
+        .addColumn('company_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('user_email', 'text', (c) => c.notNull())
+        .addColumn('chat_model', 'text', (c) => c.notNull())
+        .addColumn('user_message', 'text', (c) => c.notNull())
+        .addColumn('assistant_message', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('evaluation_chat_messages_evaluation')
+        .on('evaluation_chat_messages')
+        .columns(['evaluation_id', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('human_labels')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('file_identifier', 'text', (c) => c.notNull())
+        .addColumn('sample_identifier', 'text')
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addColumn('updated_by_email', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('human_labels_run')
+        .on('human_labels')
+        .columns(['run_id', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Unordered: a migration merged after a later-numbered one still runs on databases that have the later one.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
