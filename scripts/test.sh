@@ -23,6 +23,12 @@ if url=$(bash scripts/ensure-postgres.sh); then
 else
   echo "!! PostgreSQL could not be found or started: the api-postgres tests will fail"
 fi
+if url=$(bash scripts/ensure-redis.sh); then
+  export OPENFRAMER_TEST_REDIS_URL="$url"
+  echo "Redis for tests: $url"
+else
+  echo "!! Redis could not be found or started: the BullMQ tests will fail"
+fi
 results=$(mktemp)
 npx --no-install vitest run --reporter=default --reporter=json --outputFile="$results"
 vitest_status=$?

@@ -8,7 +8,12 @@ export interface ServerConfig {
   dataDir: string;
   /** `postgres://...` for PostgreSQL; undefined means SQLite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** `redis://...`: jobs are dispatched through BullMQ on this Redis (several instances share the work). */
   redisUrl: string | undefined;
+  /** Namespace of our BullMQ keys in Redis, so several installations can share one Redis. */
+  redisPrefix: string;
+  /** The S3-compatible blob store; undefined means files under `dataDir/blobs`. */
+  s3: S3Config | undefined;
   /** Secret for signing download URLs; when unset one is generated and kept in the database. */
   secretKey: string | undefined;
   /** Base URL put in signed download links; defaults to the address the server listens on. */
@@ -27,6 +32,22 @@ export interface ServerConfig {
   llm: { baseUrl: string | undefined; apiKey: string | undefined };
 }
 
+export interface S3Config {
+  bucket: string;
+  /** e.g. `http://minio:9000`; undefined means AWS S3 of `region`. */
+  endpoint: string | undefined;
+  region: string;
+  /** Undefined: the AWS SDK's default credential chain (environment, profile, instance role, ...). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Key prefix inside the bucket, `''` or ending in `/`. */
+  prefix: string;
+  forcePathStyle: boolean;
+}
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const envSchema = z.object({
   OPENFRAMER_HOST: z.string().min(1).default('127.0.0.1'),
   OPENFRAMER_PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -35,7 +56,21 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
-  OPENFRAMER_REDIS_URL: z.string().optional(),
+  OPENFRAMER_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  OPENFRAMER_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/, 'letters, digits, _ . - { } only')
+    .default('openframer'),
+  OPENFRAMER_S3_BUCKET: z.string().min(3, 'must be at least 3 characters').optional(),
+  OPENFRAMER_S3_ENDPOINT: z.url().optional(),
+  OPENFRAMER_S3_REGION: z.string().min(1).default('us-east-1'),
+  OPENFRAMER_S3_ACCESS_KEY_ID: z.string().optional(),
+  OPENFRAMER_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  OPENFRAMER_S3_PREFIX: z.string().optional(),
+  OPENFRAMER_S3_FORCE_PATH_STYLE: booleanText.optional(),
   OPENFRAMER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   OPENFRAMER_PUBLIC_URL: z.url().optional(),
   OPENFRAMER_API_KEY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -70,12 +105,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       'Invalid configuration:\n  OPENFRAMER_INIT_API_KEY, OPENFRAMER_INIT_USER_EMAIL and OPENFRAMER_INIT_COMPANY must be set together',
     );
   }
+  if (Boolean(e.OPENFRAMER_S3_ACCESS_KEY_ID) !== Boolean(e.OPENFRAMER_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OPENFRAMER_S3_ACCESS_KEY_ID and OPENFRAMER_S3_SECRET_ACCESS_KEY must be set together',
+    );
+  }
+  const s3Only = Object.keys(present).filter(
+    (k) => k.startsWith('OPENFRAMER_S3_') && k !== 'OPENFRAMER_S3_BUCKET',
+  );
+  if (!e.OPENFRAMER_S3_BUCKET && s3Only.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${s3Only[0]} is set but OPENFRAMER_S3_BUCKET is not (the bucket selects the S3 blob store)`,
+    );
+  }
   return {
     host: e.OPENFRAMER_HOST,
     port: e.OPENFRAMER_PORT,
     dataDir: resolve(e.OPENFRAMER_DATA_DIR),
     databaseUrl: e.OPENFRAMER_DATABASE_URL,
     redisUrl: e.OPENFRAMER_REDIS_URL,
+    redisPrefix: e.OPENFRAMER_REDIS_PREFIX,
+    s3: e.OPENFRAMER_S3_BUCKET
+      ? {
+          bucket: e.OPENFRAMER_S3_BUCKET,
+          endpoint: e.OPENFRAMER_S3_ENDPOINT?.replace(/\/+$/, ''),
+          region: e.OPENFRAMER_S3_REGION,
+          credentials:
+            e.OPENFRAMER_S3_ACCESS_KEY_ID && e.OPENFRAMER_S3_SECRET_ACCESS_KEY
+              ? {
+                  accessKeyId: e.OPENFRAMER_S3_ACCESS_KEY_ID,
+                  secretAccessKey: e.OPENFRAMER_S3_SECRET_ACCESS_KEY,
+                }
+              : undefined,
+          prefix: normalisePrefix(e.OPENFRAMER_S3_PREFIX),
+          forcePathStyle: e.OPENFRAMER_S3_FORCE_PATH_STYLE ?? Boolean(e.OPENFRAMER_S3_ENDPOINT),
+        }
+      : undefined,
     secretKey: e.OPENFRAMER_SECRET_KEY,
     publicUrl: e.OPENFRAMER_PUBLIC_URL?.replace(/\/+$/, ''),
     apiKeyTtlDays: e.OPENFRAMER_API_KEY_TTL_DAYS,
@@ -92,4 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         : undefined,
     llm: { baseUrl: e.OPENFRAMER_LLM_BASE_URL, apiKey: e.OPENFRAMER_LLM_API_KEY },
   };
+}
+
+/** `a/b/` from `a/b`, `/a/b/` or `a//b`; `''` for none. */
+function normalisePrefix(prefix: string | undefined): string {
+  const parts = (prefix ?? '').split('/').filter(Boolean);
+  return parts.length ? `${parts.join('/')}/` : '';
 }

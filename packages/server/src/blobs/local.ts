@@ -2,12 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '@openframer/core';
-import type { BlobInfo, BlobStore } from './store.js';
-
-const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+import { type BlobInfo, type BlobStore, bodyStream, checkBlobKey, meter } from './store.js';
 
 /** Blobs as files under `<dataDir>/blobs`, written to a temp file and renamed into place. */
 export class LocalBlobStore implements BlobStore {
@@ -21,36 +19,23 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    if (!KEY_PATTERN.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
-      throw new Error(`invalid blob key: ${key}`);
-    }
-    return join(this.root, ...key.split('/'));
+    return join(this.root, ...checkBlobKey(key).split('/'));
   }
 
   async put(key: string, body: Readable | Buffer | string): Promise<BlobInfo> {
     const target = this.pathOf(key);
     await mkdir(this.tmp, { recursive: true });
     const temp = join(this.tmp, `blob-${randomUUID()}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const source =
-      typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const measured = meter();
     try {
-      await pipeline(source, meter, createWriteStream(temp));
+      await pipeline(bodyStream(body), measured.stream, createWriteStream(temp));
       await mkdir(dirname(target), { recursive: true });
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    return { size, sha256: hash.digest('hex') };
+    return measured.info();
   }
 
   async putFile(key: string, path: string): Promise<BlobInfo> {

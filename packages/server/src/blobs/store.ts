@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
 
 export interface BlobInfo {
   size: number;
@@ -22,4 +23,34 @@ export interface BlobStore {
   deletePrefix(prefix: string): Promise<void>;
   /** Counts blobs (for tests and health checks that look for orphans). */
   count(prefix?: string): Promise<number>;
+  /** Releases connections (a store on the network); the local store has none. */
+  close?(): Promise<void>;
+}
+
+/** The body as a stream, whatever form it was given in. */
+export const bodyStream = (body: Readable | Buffer | string): Readable =>
+  typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+
+/** A pass-through that measures what flows through it: size and sha256, read with `info()` at the end. */
+export function meter(): { stream: Transform; info(): BlobInfo } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, info: () => ({ size, sha256: hash.digest('hex') }) };
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/** Keys are relative `/`-separated paths of safe characters, never `.` or `..`: every store accepts the same. */
+export function checkBlobKey(key: string): string {
+  if (!KEY_PATTERN.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+    throw new Error(`invalid blob key: ${key}`);
+  }
+  return key;
 }

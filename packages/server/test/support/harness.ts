@@ -21,7 +21,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts an app on a fresh database of the dialect the test project asks for (OPENFRAMER_TEST_DB). */
+/**
+ * Starts an app on a fresh database of the dialect the test project asks for (OPENFRAMER_TEST_DB).
+ * `env` adds server variables, e.g. a bucket from `startFakeS3().env()` (support/s3.ts) for an S3 blob
+ * store, or OPENFRAMER_REDIS_URL with a unique OPENFRAMER_REDIS_PREFIX (support/redis.ts) for BullMQ.
+ */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dialect = process.env.OPENFRAMER_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
   const dataDir = await mkdtemp(join(tmpdir(), 'openframer-test-'));
@@ -83,6 +87,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async close() {
       await app.close();
       await ctx.jobs.stop(1000);
+      await ctx.blobs.close?.();
       await ctx.database.close();
       await pgdb?.drop();
       await rm(dataDir, { recursive: true, force: true });
