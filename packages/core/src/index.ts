@@ -12,3 +12,4 @@ export * from './statistical/index.js';
 export { fitTabularSynthesizer, type TabularSynthesizer } from './statistical/synthesizer.js';
 export { textFallback } from './statistical/text.js';
 export * from './pipelines/evaluation/index.js';
+export * from './pipelines/anonymization/index.js';

@@ -26,6 +26,7 @@ import { BullMqJobRunner } from './jobs/bullmq.js';
 import { LocalJobRunner } from './jobs/local.js';
 import type { JobRunner } from './jobs/runner.js';
 import { loadLlmConfig } from './llm-config.js';
+import { anonymizationRoutes } from './routes/anonymization.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluationRoutes } from './routes/evaluations.js';
@@ -35,6 +36,7 @@ import { runRoutes } from './routes/runs.js';
 import { seedDatasetRoutes } from './routes/seed-datasets.js';
 import { specRoutes } from './routes/specs.js';
 import { SecretBox } from './secrets.js';
+import { ANONYMIZATION_JOB, AnonymizationService } from './services/anonymization.js';
 import { DatasetService } from './services/datasets.js';
 import { EVALUATION_JOB, EvaluationService } from './services/evaluations.js';
 import { HealthService } from './services/health.js';
@@ -96,6 +98,20 @@ export async function createContext(
     jobs.register(SPEC_JOB, specs.runAnalysisJob);
     const evaluations = new EvaluationService(database.db, blobs, jobs, llm, llmConfig, catalog, accounting);
     jobs.register(EVALUATION_JOB, evaluations.runJob);
+    const datasets = new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp'));
+    const anonymization = new AnonymizationService(
+      database.db,
+      blobs,
+      jobs,
+      llm,
+      llmConfig,
+      catalog,
+      accounting,
+      secretBox,
+      signer,
+      datasets,
+    );
+    jobs.register(ANONYMIZATION_JOB, anonymization.runJob);
     const runOutput = new RunOutputStore(database.db, blobs);
     const runs = new RunService(
       database.db,
@@ -125,7 +141,8 @@ export async function createContext(
         humanLabels: new HumanLabelService(database.db),
         runReads: new RunReads(database.db, runs, runOutput, signer),
         auth,
-        datasets: new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp')),
+        datasets,
+        anonymization,
         health: new HealthService(database, jobs, blobs.kind, VERSION),
         models: new ModelService(llmConfig, catalog),
       },
@@ -252,6 +269,7 @@ export async function buildApp(
     await authed.register(specRoutes(ctx));
     await authed.register(runRoutes(ctx));
     await authed.register(evaluationRoutes(ctx.services));
+    await authed.register(anonymizationRoutes(ctx.services));
   });
   return app;
 }

@@ -5,6 +5,7 @@ import type { BlobStore } from './blobs/store.js';
 import type { ServerConfig } from './config.js';
 import type { DatabaseHandle } from './db/index.js';
 import type { JobRunner } from './jobs/runner.js';
+import type { AnonymizationService } from './services/anonymization.js';
 import type { DatasetService } from './services/datasets.js';
 import type { EvaluationService } from './services/evaluations.js';
 import type { HealthService } from './services/health.js';
@@ -34,6 +35,7 @@ export interface AppContext {
     runs: RunService;
     runReads: RunReads;
     evaluations: EvaluationService;
+    anonymization: AnonymizationService;
     humanLabels: HumanLabelService;
   };
 }

@@ -3,6 +3,497 @@
  * change the route schemas, then run `npm run gen:sdk-types`.
  */
 export interface paths {
+  '/api/dataframer/anonymization-runs/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List anonymization runs, newest first (results without entities_found) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many items */
+          limit?: number;
+          /** @description Skip this many items */
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnonymizationRun'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start anonymizing a seed dataset (PII/PHI detection and masking); poll GET /anonymization-runs/{id}/ */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description The seed dataset to anonymize
+             */
+            dataset_id: string;
+            /**
+             * @description heuristics: Pattern recognizers with validation and context words; ner: Names of people, places and organisations (compromise NER + gazetteers); llm: A language model finds the spans (needs llm_model_name); ner+heuristics: NER and pattern recognizers; llm+heuristics: Language model and pattern recognizers; all: Language model, NER and pattern recognizers; aimon_pii_m1: The best offline combination (ner+heuristics); gliner: Alias of ner (older transform-jobs name); gliner+heuristics: Alias of ner+heuristics
+             * @enum {string}
+             */
+            detection_method:
+              | 'heuristics'
+              | 'ner'
+              | 'llm'
+              | 'ner+heuristics'
+              | 'llm+heuristics'
+              | 'all'
+              | 'aimon_pii_m1'
+              | 'gliner'
+              | 'gliner+heuristics';
+            /** @description Model for the llm, llm+heuristics and all methods (GET /api/dataframer/models/) */
+            llm_model_name?: string | null;
+            /** @description Operator per label: REDACT, REPLACE, MASK, HASH, KEEP (or {type, keep_last, masking_char}); "*" sets the default. Defaults to redact all. */
+            mask_config?: {
+              [key: string]:
+                | string
+                | {
+                    /** @description MASK: letters or digits left visible at the end (default 4) */
+                    keep_last?: number;
+                    /** @description MASK: the masking character (default *) */
+                    masking_char?: string;
+                    /** @description One of REDACT, REPLACE, MASK, HASH, KEEP */
+                    type: string;
+                  };
+            } | null;
+            /** @description Entity labels to detect (lower case): first_name, last_name, email, phone_number, ssn, credit_card_number, iban, street_address, city, state, country, postal_code, date, date_of_birth, age, ipv4, ipv6, url, medical_record_number, api_key, password, organization */
+            pii_types: string[];
+            /** @description Entities scoring below this are left alone (0..1, default 0.3). Lower finds more. */
+            threshold?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnonymizationRun'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/anonymization-runs/{run_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get an anonymization run; poll while status is PENDING or PROCESSING */
+    get: operations['api_dataframer_anonymization_runs_retrieve'];
+    put?: never;
+    post?: never;
+    /** Delete an anonymization run and its files */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the anonymization run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/anonymization-runs/{run_id}/create-dataset/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Make a new seed dataset of the anonymized files (same type, folders and names) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the anonymization run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            /** @description Name of the new seed dataset (unique in your company) */
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SeedDataset'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/anonymization-runs/{run_id}/download-file/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A signed link to one anonymized file, by `file_id` (= anonymized_files[].id) */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUID of the anonymized file */
+          file_id: string;
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the anonymization run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DownloadLink'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/anonymization-runs/{run_id}/files/{file_id}/download/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A signed link to one anonymized file (valid one hour) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the anonymized file */
+          file_id: string;
+          /** @description UUID of the anonymization run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DownloadLink'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/anonymization-runs/{run_id}/files/download/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** ZIP of all anonymized files: 202 while it is built (call again), then 200 with a link valid one hour */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the anonymization run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Signed link valid for one hour */
+              download_url: string;
+              expires_at: string;
+              size_bytes: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              detail: string;
+              /** @enum {string} */
+              status: 'building';
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dataframer/downloads/': {
     parameters: {
       query?: never;
@@ -62,6 +553,334 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/dataframer/evaluations/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List evaluations, newest first (without sample classifications) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number;
+          run_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvaluationSummary'][];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Evaluate a SUCCEEDED run against its spec; poll GET /evaluations/{id}/ */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Default gemini/gemini-3-pro-preview; openframer/statistical runs offline */
+            evaluation_model?: string;
+            /** Format: uuid */
+            run_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Evaluation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/evaluations/{evaluation_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get an evaluation: status, score, distribution analysis, sample classifications, quality */
+    get: {
+      parameters: {
+        query?: {
+          /** @description false leaves sample_classifications out (default true) */
+          include_samples?: 'true' | 'false';
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the evaluation */
+          evaluation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Evaluation'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an evaluation (a running one is stopped) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the evaluation */
+          evaluation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/evaluations/{evaluation_id}/chat/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The chat history of an evaluation, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the evaluation */
+          evaluation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvaluationChatMessage'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Ask a model about a SUCCEEDED evaluation; earlier turns are sent along */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the evaluation */
+          evaluation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Default anthropic/claude-sonnet-4-6 */
+            chat_model?: string;
+            user_message: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvaluationChatMessage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dataframer/health/': {
     parameters: {
       query?: never;
@@ -102,6 +921,174 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/human-labels/{label_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a human label */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the human label */
+          label_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanLabel'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace the labels (and optionally the identifiers) of a human label */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the human label */
+          label_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description A generated file path ("sample_01.txt", "samples.csv") or a sample folder ("sample_1") */
+            file_identifier?: string;
+            /** @description Free-form JSON object */
+            labels: {
+              [key: string]: unknown;
+            };
+            /** @description A row or sample within the file */
+            sample_identifier?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanLabel'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a human label */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the human label */
+          label_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -438,6 +1425,125 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/dataframer/runs/{run_id}/evaluations/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The run's evaluations, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many items */
+          limit?: number;
+          /** @description Skip this many items */
+          offset?: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvaluationSummary'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Evaluate this run (it must be SUCCEEDED) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Default gemini/gemini-3-pro-preview; openframer/statistical runs offline */
+            evaluation_model?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Evaluation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dataframer/runs/{run_id}/events/': {
     parameters: {
       query?: never;
@@ -632,6 +1738,138 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/runs/{run_id}/human-labels/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The run's human labels, oldest first; filter by file_identifier or sample_identifier */
+    get: {
+      parameters: {
+        query?: {
+          file_identifier?: string;
+          sample_identifier?: string;
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanLabel'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Label a generated file (or a row/sample of it) with free-form JSON */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description A generated file path ("sample_01.txt", "samples.csv") or a sample folder ("sample_1") */
+            file_identifier: string;
+            /** @description Free-form JSON object */
+            labels: {
+              [key: string]: unknown;
+            };
+            /** @description A row or sample within the file */
+            sample_identifier?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HumanLabel'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -1657,6 +2895,192 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description A PII/PHI anonymization run. */
+    AnonymizationRun: {
+      /** @description List of anonymized output files produced by the run. */
+      anonymized_files: {
+        /** @description MIME type of the file. */
+        content_type: string;
+        /** @description File ID. Pass this as `file_id` to the download-file endpoint. */
+        id: string;
+        /** @description Original file path/name (a PDF is anonymized as its text: `<name>.pdf.txt`). */
+        path: string;
+        /** @description Size of the anonymized file content in bytes. */
+        size_in_bytes: number;
+      }[];
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the run was created.
+       */
+      created_at: string;
+      /**
+       * Format: email
+       * @description Email of the user who created this run.
+       */
+      created_by_email: string | null;
+      /** @description UUID of the seed dataset being anonymized. */
+      dataset_id: string | null;
+      /** @description Name of the seed dataset. */
+      dataset_name: string | null;
+      /** @description Entity detection method used. */
+      detection_method: string;
+      /** @description Time taken to complete the run in seconds. Null until completed. */
+      duration_seconds: number | null;
+      /**
+       * Format: uuid
+       * @description Unique identifier for the anonymization run.
+       */
+      id: string;
+      /** @description LLM model name (when detection_method includes `llm`). */
+      llm_model_name: string | null;
+      /** @description List of PII/PHI entity types being detected. */
+      pii_types: string[];
+      results: {
+        /** @description Flat list of all entities detected across all samples (offsets within the document, or within the value for table cells and JSON fields; the first 10,000). Left out of the list endpoint. */
+        entities_found?: {
+          end: number;
+          label: string;
+          score: number;
+          start: number;
+        }[];
+        /** @description Aggregated entity counts by type across all samples. */
+        entity_summary: {
+          [key: string]: number;
+        };
+        /** @description Error message if the run failed, or the files that could not be anonymized. */
+        error?: string;
+        /** @description Total number of samples processed. */
+        samples_processed: number;
+      } | null;
+      /**
+       * @description Current status of the anonymization run.
+       * @enum {string}
+       */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+    };
+    /** @description A PII/PHI anonymization run. */
+    AnonymizationRunInput: {
+      /** @description List of anonymized output files produced by the run. */
+      anonymized_files: {
+        /** @description MIME type of the file. */
+        content_type: string;
+        /** @description File ID. Pass this as `file_id` to the download-file endpoint. */
+        id: string;
+        /** @description Original file path/name (a PDF is anonymized as its text: `<name>.pdf.txt`). */
+        path: string;
+        /** @description Size of the anonymized file content in bytes. */
+        size_in_bytes: number;
+      }[];
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the run was created.
+       */
+      created_at: string;
+      /**
+       * Format: email
+       * @description Email of the user who created this run.
+       */
+      created_by_email: string | null;
+      /** @description UUID of the seed dataset being anonymized. */
+      dataset_id: string | null;
+      /** @description Name of the seed dataset. */
+      dataset_name: string | null;
+      /** @description Entity detection method used. */
+      detection_method: string;
+      /** @description Time taken to complete the run in seconds. Null until completed. */
+      duration_seconds: number | null;
+      /**
+       * Format: uuid
+       * @description Unique identifier for the anonymization run.
+       */
+      id: string;
+      /** @description LLM model name (when detection_method includes `llm`). */
+      llm_model_name: string | null;
+      /** @description List of PII/PHI entity types being detected. */
+      pii_types: string[];
+      results: {
+        /** @description Flat list of all entities detected across all samples (offsets within the document, or within the value for table cells and JSON fields; the first 10,000). Left out of the list endpoint. */
+        entities_found?: {
+          end: number;
+          label: string;
+          score: number;
+          start: number;
+        }[];
+        /** @description Aggregated entity counts by type across all samples. */
+        entity_summary: {
+          [key: string]: number;
+        };
+        /** @description Error message if the run failed, or the files that could not be anonymized. */
+        error?: string;
+        /** @description Total number of samples processed. */
+        samples_processed: number;
+      } | null;
+      /**
+       * @description Current status of the anonymization run.
+       * @enum {string}
+       */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+    };
+    DistributionAnalysis: {
+      /** @description Share (0-1) of analysed samples classified as the value they were assigned */
+      assignment_agreement: number | null;
+      /** @description χ² goodness of fit of the evaluated counts to the requested distribution */
+      chi_square_p_value: number | null;
+      /** @description What the classifier saw (values outside the spec included) */
+      evaluated_distributions: {
+        [key: string]: number;
+      };
+      /** @description What the run's plan assigned to the analysed samples */
+      expected_distributions: {
+        [key: string]: number;
+      };
+      property_name: string;
+      /** @description 50 × agreement + 50 × (1 − TVD requested/evaluated), 0-100; null when nothing was analysed */
+      property_score: number | null;
+      /** @description As the spec asks (its base distribution; uniform if none) */
+      requested_distributions: {
+        [key: string]: number;
+      };
+      /** @description Finished samples of the run */
+      total_samples: number;
+      /** @description Samples the classifier gave a value for this property */
+      total_samples_analyzed: number;
+      /** @description Total variation distance (0-1), expected vs evaluated */
+      tvd_expected_evaluated: number | null;
+      /** @description Total variation distance (0-1), requested vs evaluated */
+      tvd_requested_evaluated: number | null;
+    };
+    DistributionAnalysisInput: {
+      /** @description Share (0-1) of analysed samples classified as the value they were assigned */
+      assignment_agreement: number | null;
+      /** @description χ² goodness of fit of the evaluated counts to the requested distribution */
+      chi_square_p_value: number | null;
+      /** @description What the classifier saw (values outside the spec included) */
+      evaluated_distributions: {
+        [key: string]: number;
+      };
+      /** @description What the run's plan assigned to the analysed samples */
+      expected_distributions: {
+        [key: string]: number;
+      };
+      property_name: string;
+      /** @description 50 × agreement + 50 × (1 − TVD requested/evaluated), 0-100; null when nothing was analysed */
+      property_score: number | null;
+      /** @description As the spec asks (its base distribution; uniform if none) */
+      requested_distributions: {
+        [key: string]: number;
+      };
+      /** @description Finished samples of the run */
+      total_samples: number;
+      /** @description Samples the classifier gave a value for this property */
+      total_samples_analyzed: number;
+      /** @description Total variation distance (0-1), expected vs evaluated */
+      tvd_expected_evaluated: number | null;
+      /** @description Total variation distance (0-1), requested vs evaluated */
+      tvd_requested_evaluated: number | null;
+    };
     DownloadLink: {
       /** @description Signed link, valid for one hour; needs no Authorization header */
       download_url: string;
@@ -1686,6 +3110,276 @@ export interface components {
       errors?: {
         [key: string]: string[];
       };
+    };
+    Evaluation: {
+      company_id: string;
+      completed_at: string | null;
+      conformance_explanation: string;
+      /** @description 0-100: how well the samples match the spec (docs/evaluations.md); null until SUCCEEDED */
+      conformance_score: number | null;
+      conformant_areas: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      distribution_analysis: components['schemas']['DistributionAnalysis'][] | null;
+      duration_seconds: number | null;
+      error_message: string | null;
+      evaluation_model: string;
+      /** Format: uuid */
+      id: string;
+      non_conformant_areas: string;
+      /** @description Beyond DataFramer: fidelity and privacy (tables) or diversity (text) */
+      quality: components['schemas']['EvaluationQuality'] | null;
+      /** Format: uuid */
+      run_id: string;
+      sample_classifications: components['schemas']['SampleClassification'][];
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+      status_display: string;
+      /** @description Cost of the evaluation in dollars */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      };
+      updated_at: string;
+    };
+    EvaluationChatMessage: {
+      assistant_message: string;
+      chat_model: string;
+      created_at: string;
+      /** Format: uuid */
+      evaluation_id: string;
+      /** Format: uuid */
+      id: string;
+      user: string;
+      user_email: string;
+      user_message: string;
+    };
+    EvaluationChatMessageInput: {
+      assistant_message: string;
+      chat_model: string;
+      created_at: string;
+      /** Format: uuid */
+      evaluation_id: string;
+      /** Format: uuid */
+      id: string;
+      user: string;
+      user_email: string;
+      user_message: string;
+    };
+    EvaluationInput: {
+      company_id: string;
+      completed_at: string | null;
+      conformance_explanation: string;
+      /** @description 0-100: how well the samples match the spec (docs/evaluations.md); null until SUCCEEDED */
+      conformance_score: number | null;
+      conformant_areas: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      distribution_analysis: components['schemas']['DistributionAnalysisInput'][] | null;
+      duration_seconds: number | null;
+      error_message: string | null;
+      evaluation_model: string;
+      /** Format: uuid */
+      id: string;
+      non_conformant_areas: string;
+      /** @description Beyond DataFramer: fidelity and privacy (tables) or diversity (text) */
+      quality: components['schemas']['EvaluationQualityInput'] | null;
+      /** Format: uuid */
+      run_id: string;
+      sample_classifications: components['schemas']['SampleClassificationInput'][];
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+      status_display: string;
+      /** @description Cost of the evaluation in dollars */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      };
+      updated_at: string;
+    };
+    EvaluationQuality:
+      | {
+          columns: {
+            accuracy: number;
+            column: string;
+          }[];
+          /** @description Accuracy (1 − TVD of binned distributions) against the seed table, 0-1 */
+          fidelity: {
+            bivariate: number;
+            expected_max: number | null;
+            overall: number;
+            univariate: number;
+          } | null;
+          /** @constant */
+          kind: 'table';
+          privacy: {
+            dcr_seed_to_seed: number | null;
+            dcr_share: number | null;
+            dcr_to_seeds: number;
+            identical_match_share: number;
+            identical_row_share: number;
+          } | null;
+          rows: {
+            seed: number;
+            synthetic: number;
+          };
+        }
+      | {
+          diversity: {
+            compression_ratio: number | null;
+            distinct_1: number | null;
+            distinct_2: number | null;
+            exact_duplicate_rate: number;
+            near_duplicate_rate: number;
+          };
+          /** @constant */
+          kind: 'text';
+          length: {
+            ks_complement: number | null;
+            samples: {
+              mean: number;
+              median: number;
+              p10: number;
+              p90: number;
+            } | null;
+            seeds: {
+              mean: number;
+              median: number;
+              p10: number;
+              p90: number;
+            } | null;
+          };
+          seed_copy: {
+            exact_seed_copy_rate: number;
+            near_duplicate_of_seed_rate: number;
+          } | null;
+          texts: number;
+        };
+    EvaluationQualityInput:
+      | {
+          columns: {
+            accuracy: number;
+            column: string;
+          }[];
+          /** @description Accuracy (1 − TVD of binned distributions) against the seed table, 0-1 */
+          fidelity: {
+            bivariate: number;
+            expected_max: number | null;
+            overall: number;
+            univariate: number;
+          } | null;
+          /** @constant */
+          kind: 'table';
+          privacy: {
+            dcr_seed_to_seed: number | null;
+            dcr_share: number | null;
+            dcr_to_seeds: number;
+            identical_match_share: number;
+            identical_row_share: number;
+          } | null;
+          rows: {
+            seed: number;
+            synthetic: number;
+          };
+        }
+      | {
+          diversity: {
+            compression_ratio: number | null;
+            distinct_1: number | null;
+            distinct_2: number | null;
+            exact_duplicate_rate: number;
+            near_duplicate_rate: number;
+          };
+          /** @constant */
+          kind: 'text';
+          length: {
+            ks_complement: number | null;
+            samples: {
+              mean: number;
+              median: number;
+              p10: number;
+              p90: number;
+            } | null;
+            seeds: {
+              mean: number;
+              median: number;
+              p10: number;
+              p90: number;
+            } | null;
+          };
+          seed_copy: {
+            exact_seed_copy_rate: number;
+            near_duplicate_of_seed_rate: number;
+          } | null;
+          texts: number;
+        };
+    EvaluationSummary: {
+      company_id: string;
+      completed_at: string | null;
+      conformance_explanation: string;
+      /** @description 0-100: how well the samples match the spec (docs/evaluations.md); null until SUCCEEDED */
+      conformance_score: number | null;
+      conformant_areas: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      distribution_analysis: components['schemas']['DistributionAnalysis'][] | null;
+      duration_seconds: number | null;
+      error_message: string | null;
+      evaluation_model: string;
+      /** Format: uuid */
+      id: string;
+      non_conformant_areas: string;
+      /** @description Beyond DataFramer: fidelity and privacy (tables) or diversity (text) */
+      quality: components['schemas']['EvaluationQuality'] | null;
+      /** Format: uuid */
+      run_id: string;
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+      status_display: string;
+      /** @description Cost of the evaluation in dollars */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      };
+      updated_at: string;
+    };
+    EvaluationSummaryInput: {
+      company_id: string;
+      completed_at: string | null;
+      conformance_explanation: string;
+      /** @description 0-100: how well the samples match the spec (docs/evaluations.md); null until SUCCEEDED */
+      conformance_score: number | null;
+      conformant_areas: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      distribution_analysis: components['schemas']['DistributionAnalysisInput'][] | null;
+      duration_seconds: number | null;
+      error_message: string | null;
+      evaluation_model: string;
+      /** Format: uuid */
+      id: string;
+      non_conformant_areas: string;
+      /** @description Beyond DataFramer: fidelity and privacy (tables) or diversity (text) */
+      quality: components['schemas']['EvaluationQualityInput'] | null;
+      /** Format: uuid */
+      run_id: string;
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+      status_display: string;
+      /** @description Cost of the evaluation in dollars */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      };
+      updated_at: string;
     };
     GeneratedFile: {
       /** @description MIME type */
@@ -1756,6 +3450,48 @@ export interface components {
       status: 'ok' | 'degraded';
       uptime_seconds: number;
       version: string;
+    };
+    HumanLabel: {
+      company_id: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      created_by_name: string;
+      file_identifier: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Free-form JSON object */
+      labels: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      run_id: string;
+      sample_identifier: string | null;
+      updated_at: string;
+      updated_by: string;
+      updated_by_email: string;
+      updated_by_name: string;
+    };
+    HumanLabelInput: {
+      company_id: string;
+      created_at: string;
+      created_by: string;
+      created_by_email: string;
+      created_by_name: string;
+      file_identifier: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Free-form JSON object */
+      labels: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      run_id: string;
+      sample_identifier: string | null;
+      updated_at: string;
+      updated_by: string;
+      updated_by_email: string;
+      updated_by_name: string;
     };
     Model: {
       /** @description The server has the key or gateway this model needs */
@@ -2023,6 +3759,54 @@ export interface components {
       /** @description Total cost of the run in dollars */
       total_cost: number | null;
     };
+    SampleClassification: {
+      /** @description property -> value the sample was assigned */
+      assignment: {
+        [key: string]: string;
+      };
+      /** @description property -> value the classifier saw */
+      classifications: {
+        [key: string]: string;
+      };
+      created_at: string;
+      /** Format: uuid */
+      evaluation_id: string;
+      /** Format: uuid */
+      id: string;
+      /** @description sample_<n>, n = position in the run plan (sample_index + 1) */
+      sample_identifier: string;
+      sample_index: number;
+      /** @description MULTI_FOLDER: property -> value -> files of the sample showing it */
+      sub_file_classifications: {
+        [key: string]: {
+          [key: string]: string[];
+        };
+      } | null;
+    };
+    SampleClassificationInput: {
+      /** @description property -> value the sample was assigned */
+      assignment: {
+        [key: string]: string;
+      };
+      /** @description property -> value the classifier saw */
+      classifications: {
+        [key: string]: string;
+      };
+      created_at: string;
+      /** Format: uuid */
+      evaluation_id: string;
+      /** Format: uuid */
+      id: string;
+      /** @description sample_<n>, n = position in the run plan (sample_index + 1) */
+      sample_identifier: string;
+      sample_index: number;
+      /** @description MULTI_FOLDER: property -> value -> files of the sample showing it */
+      sub_file_classifications: {
+        [key: string]: {
+          [key: string]: string[];
+        };
+      } | null;
+    };
     SeedDataset: {
       created_at: string;
       created_by_email: string;
@@ -2217,4 +4001,46 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  api_dataframer_anonymization_runs_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description UUID of the anonymization run */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnonymizationRun'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+}

@@ -250,6 +250,66 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('run_files_run').on('run_files').column('run_id').execute();
     },
   },
+  // Anonymization runs of seed datasets and their output files. dataset_id is not a foreign key: a run
+  // outlives its dataset (its name is kept as it was).
+  '0004_anonymization_runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('anonymization_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id'))
+        .addColumn('dataset_id', 'text')
+        .addColumn('dataset_name', 'text')
+        .addColumn('dataset_type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('pii_types', 'text', (c) => c.notNull())
+        .addColumn('detection_method', 'text', (c) => c.notNull())
+        .addColumn('llm_model_name', 'text')
+        .addColumn('mask_config', 'text', (c) => c.notNull())
+        .addColumn('threshold', 'double precision', (c) => c.notNull())
+        .addColumn('sealed_secret', 'text', (c) => c.notNull())
+        .addColumn('results', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .addColumn('duration_seconds', 'integer')
+        .addColumn('job_id', 'text')
+        .addColumn('zip_status', 'text')
+        .addColumn('zip_blob_key', 'text')
+        .addColumn('zip_size_bytes', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('anonymization_runs_company_created')
+        .on('anonymization_runs')
+        .columns(['company_id', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('anonymization_files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) =>
+          c.notNull().references('anonymization_runs.id').onDelete('cascade'),
+        )
+        .addColumn('source_file_id', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('folder', 'text')
+        .addColumn('file_type', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('blob_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('anonymization_files_run')
+        .on('anonymization_files')
+        .column('run_id')
+        .execute();
+    },
+  },
   // Evaluations of runs, their per-sample classifications, chat about them, and human labels on run
   // files. Everything hangs off a run and goes with it (ON DELETE CASCADE).
   '0005_evaluations': {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -212,6 +212,37 @@ export class DatasetService {
         datasetType: extracted.datasetType,
         files: extracted.files.map((f) => ({ name: f.name, folder: f.folder, size: f.size, path: f.path })),
       });
+    } finally {
+      await rm(stagingDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Creates a dataset from files the server made itself (the output of an anonymization run): they are
+   * staged and checked exactly like uploaded files, then committed in one go.
+   */
+  async createFromFiles(
+    principal: Principal,
+    input: {
+      name: string;
+      description?: string;
+      datasetType: DatasetType;
+      files: { name: string; folder: string | null; content: Buffer | string }[];
+    },
+  ): Promise<DatasetDetail> {
+    const name = parseName(input.name);
+    const description = parseDescription(input.description);
+    const stagingDir = join(this.tmpDir, `made-${newId()}`);
+    await mkdir(stagingDir, { recursive: true });
+    try {
+      const files: StagedUpload[] = [];
+      for (const [i, f] of input.files.entries()) {
+        const path = join(stagingDir, String(i));
+        await writeFile(path, f.content);
+        files.push({ name: f.name, folder: f.folder, size: Buffer.byteLength(f.content), path });
+      }
+      await this.assertNameFree(principal.companyId, name);
+      return await this.commit(principal, { name, description, datasetType: input.datasetType, files });
     } finally {
       await rm(stagingDir, { recursive: true, force: true });
     }

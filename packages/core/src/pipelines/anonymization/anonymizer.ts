@@ -1,0 +1,457 @@
+import { findInvalidUtf8 } from '../../datasets/utf8.js';
+import type { DatabricksCredentials, LlmGateway } from '../../llm/types.js';
+import { Analyzer } from './analyzer.js';
+import {
+  COLUMN_SAMPLE,
+  type ColumnType,
+  isEmptyValue,
+  sampleValues,
+  typedValueEntities,
+  voteColumnType,
+} from './columns.js';
+import { csvField, parseCsvRows } from './csv.js';
+import { LlmDetector } from './llm.js';
+import { mergeEntities } from './merge.js';
+import { type DetectionMethod, detectorsOf } from './methods.js';
+import {
+  createOperators,
+  type MaskPlan,
+  type Operator,
+  type OperatorConfig,
+  type OperatorName,
+} from './operators/index.js';
+import type { PiiType } from './recognizers/index.js';
+import type { Entity } from './types.js';
+
+/** Formats an anonymization run reads and writes; PDFs are anonymized through their extracted text. */
+export type AnonymizableFormat = 'csv' | 'json' | 'jsonl' | 'txt' | 'md';
+
+export interface AnonymizerOptions {
+  piiTypes: readonly PiiType[];
+  method: DetectionMethod;
+  /** Entities scoring below this are left alone (0..1). */
+  threshold: number;
+  /** Operator per label; unnamed labels get `fallback`. */
+  plan: MaskPlan;
+  fallback: OperatorConfig;
+  /** Per-run secret: seeds REPLACE fakes and keys HASH. */
+  secret: string;
+  llm?: { gateway: LlmGateway; model: string; credentials?: { databricks?: DatabricksCredentials } };
+}
+
+export interface AnonymizeInput {
+  path: string;
+  format: AnonymizableFormat;
+  bytes: Buffer | string;
+}
+
+export type FileOutcome =
+  | {
+      ok: true;
+      content: string;
+      /** Records of a table, else 1. */
+      samples: number;
+      /** Offsets are within the document (text files) or within the value (tables' cells, JSON fields). */
+      entities: Entity<PiiType>[];
+    }
+  | { ok: false; error: string };
+
+/** Lines longer than this are refused (minified or binary data, not documents). */
+export const MAX_LINE_CHARS = 1_000_000;
+/** Documents are analysed in pieces of about this size, cut at line ends. */
+const SEGMENT_CHARS = 64 * 1024;
+/** Values of a column are analysed together in texts of about this size. */
+const BATCH_CHARS = 64 * 1024;
+/** Between two values of a batch: a blank line wider than the context windows, so no context leaks. */
+const UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
+/** Long synchronous work yields to the event loop this often (ms), so a server stays responsive. */
+const YIELD_MS = 40;
+
+interface Unit {
+  text: string;
+  hints: readonly string[];
+}
+
+/**
+ * Anonymizes the files of one run: detects entities (the run's method and threshold), masks them (the
+ * run's operators, one REPLACE table for the whole run) and writes each file back in its own format.
+ * Structured files are handled per column (CSV) or per field path (JSON, JSONL): a column whose values
+ * are mostly of one type is treated as that type as a whole.
+ */
+export class Anonymizer {
+  private readonly operators: Record<OperatorName, Operator>;
+  private readonly piiTypes: ReadonlySet<PiiType>;
+  private lastYield = Date.now();
+
+  private constructor(
+    private readonly options: AnonymizerOptions,
+    private readonly analyzer: Analyzer,
+    private readonly llm: LlmDetector | undefined,
+  ) {
+    this.operators = createOperators(options.secret);
+    this.piiTypes = new Set(options.piiTypes);
+  }
+
+  static async create(options: AnonymizerOptions): Promise<Anonymizer> {
+    const detectors = detectorsOf(options.method);
+    const analyzer = new Analyzer({ piiTypes: options.piiTypes, detectors, threshold: options.threshold });
+    await analyzer.prepare();
+    let llm: LlmDetector | undefined;
+    if ((detectors as readonly string[]).includes('llm')) {
+      if (!options.llm) throw new Error(`detection method ${options.method} needs a language model`);
+      llm = new LlmDetector({
+        gateway: options.llm.gateway,
+        model: options.llm.model,
+        piiTypes: options.piiTypes,
+        ...(options.llm.credentials ? { credentials: options.llm.credentials } : {}),
+      });
+    }
+    return new Anonymizer(options, analyzer, llm);
+  }
+
+  /** Anonymizes one file; bad input (binary, invalid UTF-8, huge lines, broken syntax) is an outcome, not a throw. */
+  async anonymizeFile(input: AnonymizeInput, signal?: AbortSignal): Promise<FileOutcome> {
+    const decoded = decode(input.bytes);
+    if ('error' in decoded) return { ok: false, error: `${input.path}: ${decoded.error}` };
+    const { text, bom } = decoded;
+    const long = longLine(text);
+    if (long) {
+      return {
+        ok: false,
+        error: `${input.path}: line ${long.line} has ${long.length.toLocaleString('en-US')} characters; lines over ${MAX_LINE_CHARS.toLocaleString('en-US')} characters are not anonymized (minified or binary data?)`,
+      };
+    }
+    try {
+      const result =
+        input.format === 'csv'
+          ? await this.csv(text, signal)
+          : input.format === 'json'
+            ? await this.json(text, signal)
+            : input.format === 'jsonl'
+              ? await this.jsonl(text, signal)
+              : await this.document(text, signal);
+      return { ok: true, ...result, content: (bom ? '\ufeff' : '') + result.content };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      if (err instanceof FileProblem) return { ok: false, error: `${input.path}: ${err.message}` };
+      throw err;
+    }
+  }
+
+  /** Entities of a plain text (detected, thresholded, merged), for callers that hold text, not files. */
+  async detectText(text: string, signal?: AbortSignal): Promise<Entity<PiiType>[]> {
+    const segments = segment(text);
+    const found = await this.detectUnits(
+      segments.map(([, s]) => ({ text: s, hints: [] })),
+      signal,
+    );
+    return found.flatMap((entities, i) =>
+      entities.map((e) => ({ ...e, start: e.start + segments[i]![0], end: e.end + segments[i]![0] })),
+    );
+  }
+
+  /** Masks `text` by its entities with the run's operators. */
+  mask(text: string, entities: readonly Entity<PiiType>[]): string {
+    if (entities.length === 0) return text;
+    let out = '';
+    let at = 0;
+    const sorted = entities.length === 1 ? entities : [...entities].sort((a, b) => a.start - b.start);
+    for (const e of sorted) {
+      if (e.start < at) continue;
+      out += text.slice(at, e.start);
+      const config = this.options.plan[e.label] ?? this.options.fallback;
+      out += this.operators[config.type].apply({ label: e.label, value: text.slice(e.start, e.end), config });
+      at = e.end;
+    }
+    return out + text.slice(at);
+  }
+
+  private async document(text: string, signal?: AbortSignal) {
+    const entities = await this.detectText(text, signal);
+    return { content: this.mask(text, entities), samples: 1, entities };
+  }
+
+  /**
+   * Heuristics and NER over units packed into batches (a column's values are analysed as one text, with a
+   * separator wider than any context window between them), the language model over all units at once;
+   * merged per unit.
+   */
+  private async detectUnits(units: readonly Unit[], signal?: AbortSignal): Promise<Entity<PiiType>[][]> {
+    const local: Entity<PiiType>[][] = units.map(() => []);
+    let i = 0;
+    while (i < units.length) {
+      const hints = units[i]!.hints;
+      const starts: number[] = [];
+      let text = '';
+      let j = i;
+      while (
+        j < units.length &&
+        units[j]!.hints === hints &&
+        (j === i || text.length + units[j]!.text.length < BATCH_CHARS)
+      ) {
+        if (j > i) text += UNIT_SEPARATOR;
+        starts.push(text.length);
+        text += units[j]!.text;
+        j++;
+      }
+      const found = this.analyzer.detect(text, hints).sort((a, b) => a.start - b.start);
+      let k = 0;
+      for (const e of found) {
+        while (k + 1 < starts.length && starts[k + 1]! <= e.start) k++;
+        const offset = starts[k]!;
+        const unit = units[i + k]!;
+        if (e.end - offset > unit.text.length) continue;
+        local[i + k]!.push({ ...e, start: e.start - offset, end: e.end - offset });
+      }
+      i = j;
+      await this.breathe(signal);
+    }
+    if (!this.llm) return local.map((l) => mergeEntities(l));
+    const fromLlm = await this.llm.detect(
+      units.map((u) => u.text),
+      signal,
+    );
+    return local.map((l, n) =>
+      mergeEntities([...l, ...(fromLlm[n] ?? []).filter((e) => e.score >= this.options.threshold)]),
+    );
+  }
+
+  /**
+   * Anonymizes a table given as columns of values: typed columns wholesale, the others value by value
+   * (with the column name as context). Returns the entities and masked values per column.
+   */
+  private async columns(
+    columns: readonly { header: string; values: readonly string[] }[],
+    signal?: AbortSignal,
+  ): Promise<{ masked: string[][]; entities: Entity<PiiType>[] }> {
+    const masked: string[][] = [];
+    const entities: Entity<PiiType>[] = [];
+    for (const column of columns) {
+      const hints = column.header ? [column.header] : [];
+      const filled = column.values.filter((v) => !isEmptyValue(v));
+      const sample = sampleValues(filled, COLUMN_SAMPLE);
+      const votes = await this.detectUnits(
+        sample.map((text) => ({ text, hints })),
+        signal,
+      );
+      const typed = voteColumnType(sample, votes);
+      let perValue: Entity<PiiType>[][];
+      if (typed) {
+        perValue = column.values.map((v) =>
+          typedValueEntities(v, typed.type as ColumnType, round(typed.share)),
+        );
+        perValue = perValue.map((list) =>
+          list.filter((e) => this.piiTypes.has(e.label) && e.score >= this.options.threshold),
+        );
+      } else {
+        const nonEmpty = column.values.map((v, i) => [i, v] as const).filter(([, v]) => !isEmptyValue(v));
+        const found = await this.detectUnits(
+          nonEmpty.map(([, text]) => ({ text, hints })),
+          signal,
+        );
+        perValue = column.values.map(() => []);
+        nonEmpty.forEach(([i], k) => {
+          perValue[i] = found[k]!;
+        });
+      }
+      masked.push(column.values.map((v, i) => this.mask(v, perValue[i]!)));
+      for (const list of perValue) entities.push(...list);
+    }
+    return { masked, entities };
+  }
+
+  private async csv(text: string, signal?: AbortSignal) {
+    let rows: string[][];
+    try {
+      rows = parseCsvRows(text);
+    } catch (err) {
+      throw new FileProblem(`not valid CSV: ${(err as Error).message}`);
+    }
+    if (rows.length === 0) return { content: text, samples: 0, entities: [] };
+    const header = rows[0]!;
+    const body = rows.slice(1);
+    const width = Math.max(header.length, ...body.map((r) => r.length));
+    const columns = Array.from({ length: width }, (_, c) => ({
+      header: header[c] ?? '',
+      values: body.map((r) => r[c] ?? ''),
+    }));
+    const { masked, entities } = await this.columns(columns, signal);
+    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const lines = [header.map(csvField).join(',')];
+    body.forEach((row, r) => {
+      lines.push(row.map((_, c) => csvField(masked[c]![r]!)).join(','));
+    });
+    return { content: lines.join(eol) + (/\r?\n$/.test(text) ? eol : ''), samples: body.length, entities };
+  }
+
+  private async json(text: string, signal?: AbortSignal) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new FileProblem(`not valid JSON: ${(err as Error).message}`);
+    }
+    const root = { value };
+    const leaves = collectLeaves(root, 'value', '$');
+    const entities = await this.applyToLeaves(leaves, signal);
+    const indent = jsonIndent(text);
+    return {
+      content: JSON.stringify(root.value, null, indent) + (text.endsWith('\n') ? '\n' : ''),
+      samples: Array.isArray(value) ? value.length : 1,
+      entities,
+    };
+  }
+
+  private async jsonl(text: string, signal?: AbortSignal) {
+    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const lines = text.split(/\r?\n/);
+    const parsed: ({ value: unknown } | undefined)[] = lines.map((line, i) => {
+      if (!line.trim()) return undefined;
+      try {
+        return { value: JSON.parse(line) as unknown };
+      } catch {
+        throw new FileProblem(`not valid JSON Lines: line ${i + 1} is not JSON`);
+      }
+    });
+    const leaves = parsed.flatMap((p) => (p ? collectLeaves(p, 'value', '$') : []));
+    const entities = await this.applyToLeaves(leaves, signal);
+    const out = lines.map((line, i) => (parsed[i] ? JSON.stringify(parsed[i]!.value) : line));
+    return { content: out.join(eol), samples: parsed.filter(Boolean).length, entities };
+  }
+
+  /** Anonymizes JSON leaves grouped by their path (`$[*].patient.name`) as the columns of a table. */
+  private async applyToLeaves(leaves: Leaf[], signal?: AbortSignal): Promise<Entity<PiiType>[]> {
+    const byPath = new Map<string, Leaf[]>();
+    for (const leaf of leaves) {
+      const list = byPath.get(leaf.path);
+      if (list) list.push(leaf);
+      else byPath.set(leaf.path, [leaf]);
+    }
+    const groups = [...byPath.entries()];
+    const { masked, entities } = await this.columns(
+      groups.map(([path, list]) => ({ header: fieldName(path), values: list.map((l) => String(l.get())) })),
+      signal,
+    );
+    groups.forEach(([, list], c) => {
+      list.forEach((leaf, r) => {
+        const original = leaf.get();
+        const next = masked[c]![r]!;
+        if (String(original) === next) return;
+        leaf.set(typeof original === 'number' && /^-?\d+(?:\.\d+)?$/.test(next) ? Number(next) : next);
+      });
+    });
+    return entities;
+  }
+
+  private async breathe(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (Date.now() - this.lastYield < YIELD_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = Date.now();
+    signal?.throwIfAborted();
+  }
+}
+
+class FileProblem extends Error {}
+
+interface Leaf {
+  path: string;
+  get(): string | number;
+  set(value: string | number): void;
+}
+
+/** String and number leaves of a JSON value, with their path (array positions as `[*]`). */
+function collectLeaves(
+  holder: Record<string, unknown> | unknown[],
+  key: string | number,
+  path: string,
+): Leaf[] {
+  const value = (holder as Record<string | number, unknown>)[key];
+  if (typeof value === 'string' || typeof value === 'number') {
+    return [
+      {
+        path,
+        get: () => (holder as Record<string | number, unknown>)[key] as string | number,
+        set: (v) => {
+          (holder as Record<string | number, unknown>)[key] = v;
+        },
+      },
+    ];
+  }
+  if (Array.isArray(value)) return value.flatMap((_, i) => collectLeaves(value, i, `${path}[*]`));
+  if (value && typeof value === 'object')
+    return Object.keys(value).flatMap((k) =>
+      collectLeaves(value as Record<string, unknown>, k, `${path}.${k}`),
+    );
+  return [];
+}
+
+/** The last named part of a JSON path, as a column header (`$[*].contact.email` -> `email`). */
+function fieldName(path: string): string {
+  const parts = path.replace(/\[\*\]/g, '').split('.');
+  return parts[parts.length - 1] === '$' ? '' : (parts[parts.length - 1] ?? '');
+}
+
+function jsonIndent(text: string): number | string | undefined {
+  const m = /^[[{]\r?\n([ \t]+)/.exec(text.trimStart());
+  if (!m) return text.trim().includes('\n') ? 2 : undefined;
+  return m[1]!.startsWith('\t') ? '\t' : m[1]!.length;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decode(bytes: Buffer | string): { text: string; bom: boolean } | { error: string } {
+  if (typeof bytes === 'string') {
+    const bom = bytes.startsWith('\ufeff');
+    return { text: bom ? bytes.slice(1) : bytes, bom };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { error: `a binary file, not text (NUL byte at offset ${nul})` };
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    const invalid = findInvalidUtf8(bytes);
+    return {
+      error: `not valid UTF-8 (invalid byte 0x${bytes[invalid]!.toString(16).padStart(2, '0')} at offset ${invalid})`,
+    };
+  }
+  const bom = text.startsWith('\ufeff');
+  return { text: bom ? text.slice(1) : text, bom };
+}
+
+function longLine(text: string): { line: number; length: number } | undefined {
+  if (text.length <= MAX_LINE_CHARS) return undefined;
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > MAX_LINE_CHARS) return { line, length: end - start };
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/** Pieces of a document of about SEGMENT_CHARS, cut after a line end, with their offsets. */
+function segment(text: string): [number, string][] {
+  const out: [number, string][] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + SEGMENT_CHARS);
+    if (end < text.length) {
+      const nl = text.lastIndexOf('\n', end);
+      if (nl > start) end = nl + 1;
+      else {
+        const next = text.indexOf('\n', end);
+        end = next < 0 ? text.length : next + 1;
+      }
+    }
+    out.push([start, text.slice(start, end)]);
+    start = end;
+  }
+  return out;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,55 @@
+/** How far around a match context words are looked for, in characters. */
+const BEFORE = 60;
+const AFTER = 30;
+
+/** How much a context word raises a score, and the least score a match with context gets (Presidio's values). */
+export const CONTEXT_BOOST = 0.35;
+export const CONTEXT_MIN_SCORE = 0.4;
+
+/**
+ * True when one of `words` appears near [start, end) in `text` or in `hints` (a column header). A word
+ * matches a whole word, or the start of a longer one when it has four letters or more (`phone` in
+ * `phones`, `telephone` does not count); phrases (`date of birth`) match with any spacing.
+ */
+export function hasContext(
+  text: string,
+  start: number,
+  end: number,
+  words: readonly string[],
+  hints: readonly string[] = [],
+  window: { before?: number; after?: number } = {},
+): boolean {
+  if (words.length === 0) return false;
+  const re = contextRegex(words);
+  if (re.test(text.slice(Math.max(0, start - (window.before ?? BEFORE)), start))) return true;
+  if (re.test(text.slice(end, end + (window.after ?? AFTER)))) return true;
+  for (const h of hints) if (re.test(h)) return true;
+  return false;
+}
+
+/** True when `passage` holds one of `words` (see hasContext for the matching rule). */
+export function containsContext(passage: string, words: readonly string[]): boolean {
+  return words.length > 0 && contextRegex(words).test(passage);
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** One case-insensitive regular expression for a list of context words, compiled once per list. */
+export function contextRegex(words: readonly string[]): RegExp {
+  const key = words.join('\u0000');
+  let re = compiled.get(key);
+  if (!re) {
+    const parts = words.map((w) => {
+      const escaped = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s_-]+');
+      return w.length >= 4 || w.includes(' ') ? escaped : `${escaped}(?![\\p{L}\\p{N}])`;
+    });
+    re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.join('|')})`, 'iu');
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+/** The score after context words were found near a match. */
+export function boosted(score: number): number {
+  return Math.min(1, Math.max(score + CONTEXT_BOOST, CONTEXT_MIN_SCORE));
+}

@@ -1,0 +1,72 @@
+import type { Entity } from './types.js';
+
+/**
+ * Resolves spans from several detectors into non-overlapping entities. Overlapping spans of the same
+ * label join into one (the highest score kept); between different labels the higher score wins, then the
+ * longer span, then the earlier one. Conflicts are resolved within clusters of overlapping spans, so the
+ * cost stays O(n log n) for the tens of thousands of entities of a large document.
+ */
+export function mergeEntities<E extends Entity>(spans: readonly E[]): E[] {
+  if (spans.length <= 1) return spans.slice();
+  const joined = joinSameLabel(spans).sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: E[] = [];
+  let cluster: E[] = [];
+  let clusterEnd = -1;
+  const flush = () => {
+    if (cluster.length === 1) out.push(cluster[0]!);
+    else if (cluster.length > 1) out.push(...resolve(cluster));
+    cluster = [];
+  };
+  for (const s of joined) {
+    if (s.start >= clusterEnd) flush();
+    cluster.push(s);
+    clusterEnd = Math.max(clusterEnd, s.end);
+  }
+  flush();
+  return out;
+}
+
+/** Greedy by score, then length, then position, within one cluster of overlapping spans. */
+function resolve<E extends Entity>(cluster: E[]): E[] {
+  const ranked = cluster
+    .map((s, i) => ({ s, i }))
+    .sort(
+      (a, b) =>
+        b.s.score - a.s.score ||
+        b.s.end - b.s.start - (a.s.end - a.s.start) ||
+        a.s.start - b.s.start ||
+        a.i - b.i,
+    );
+  const kept: E[] = [];
+  for (const { s } of ranked) if (!kept.some((k) => k.start < s.end && s.start < k.end)) kept.push(s);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function joinSameLabel<E extends Entity>(spans: readonly E[]): E[] {
+  const byLabel = new Map<string, E[]>();
+  for (const s of spans) {
+    const list = byLabel.get(s.label);
+    if (list) list.push(s);
+    else byLabel.set(s.label, [s]);
+  }
+  const out: E[] = [];
+  for (const list of byLabel.values()) {
+    list.sort((a, b) => a.start - b.start || b.end - a.end);
+    let current: E | undefined;
+    for (const s of list) {
+      if (current && s.start < current.end) {
+        if (s.end > current.end || s.score > current.score)
+          current = {
+            ...current,
+            end: Math.max(current.end, s.end),
+            score: Math.max(current.score, s.score),
+          };
+      } else {
+        if (current) out.push(current);
+        current = s;
+      }
+    }
+    if (current) out.push(current);
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+import { contextRegex } from '../context.js';
+import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
+
+/** One regular expression and the score its matches start with (before validation and context). */
+export interface Pattern {
+  name: string;
+  /** Must have the `g` flag. */
+  regex: RegExp;
+  score: number;
+  /**
+   * A weak pattern (a bare number) that only matters with context: it runs only when the text or the
+   * column header holds one of the recognizer's context words (a cheap test, and most texts skip it).
+   */
+  needsContext?: boolean;
+  /** The match is this capture group (the regex needs the `d` flag); the rest is context around it. */
+  group?: number;
+}
+
+/**
+ * What validation says of a match: `true` = certainly this type (score 1), `false` = not this type
+ * (dropped), a number = the score to use, `undefined` = no opinion (the pattern's score stays).
+ */
+export type Verdict = boolean | number | undefined;
+
+export interface PatternRecognizerSpec<L extends string> {
+  name: string;
+  label: L;
+  patterns: readonly Pattern[];
+  context: readonly string[];
+  headers?: RegExp;
+  /** Every match holds a digit (see Recognizer.needsDigits). */
+  needsDigits?: boolean;
+  /** A cheap test that skips the regular expressions on texts that cannot match (no `@` for emails). */
+  prefilter?: (text: string) => boolean;
+  /** Trims a raw match (trailing punctuation of a URL); returns [start, end] inside the match. */
+  trim?: (match: string) => [number, number];
+  validate?: (match: string, ctx: AnalysisContext, start: number) => Verdict;
+}
+
+/** A recognizer made of patterns, context words and a validation step. */
+export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<L>): Recognizer<L> {
+  const anyContext = contextRegex(spec.context);
+  return {
+    name: spec.name,
+    kind: 'heuristics',
+    labels: [spec.label],
+    context: spec.context,
+    ...(spec.headers ? { headers: spec.headers } : {}),
+    ...(spec.needsDigits ? { needsDigits: true } : {}),
+    analyze(ctx) {
+      const text = ctx.text;
+      if (spec.prefilter && !spec.prefilter(text)) return [];
+      const out: RecognizerResult<L>[] = [];
+      const seen = new Set<string>();
+      let withContext: boolean | undefined;
+      for (const pattern of spec.patterns) {
+        if (pattern.needsContext) {
+          withContext ??= ctx.hints.length > 0 || anyContext.test(text);
+          if (!withContext) continue;
+        }
+        pattern.regex.lastIndex = 0;
+        for (const m of text.matchAll(pattern.regex)) {
+          const span = pattern.group === undefined ? undefined : m.indices?.[pattern.group];
+          if (pattern.group !== undefined && !span) continue;
+          let start = span ? span[0] : m.index;
+          let end = span ? span[1] : start + m[0].length;
+          const matched = text.slice(start, end);
+          if (spec.trim) {
+            const [s, e] = spec.trim(matched);
+            end = start + e;
+            start += s;
+          }
+          if (end <= start) continue;
+          const key = `${start}:${end}`;
+          if (seen.has(key)) continue;
+          const verdict = spec.validate ? spec.validate(text.slice(start, end), ctx, start) : undefined;
+          if (verdict === false) continue;
+          seen.add(key);
+          const score = verdict === true ? 1 : typeof verdict === 'number' ? verdict : pattern.score;
+          out.push({ start, end, label: spec.label, score, recognizer: spec.name });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Only the digits of a string. */
+export const digitsOf = (s: string) => s.replace(/\D/g, '');

@@ -1,0 +1,641 @@
+import { hasContext } from '../context.js';
+import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
+
+type AddressLabel = 'street_address' | 'city' | 'state' | 'country' | 'postal_code';
+
+/** English street types (USPS) and their common abbreviations, plural forms included. */
+const STREET_TYPES = [
+  'Street',
+  'St',
+  'Streets',
+  'Avenue',
+  'Ave',
+  'Av',
+  'Avenues',
+  'Road',
+  'Rd',
+  'Roads',
+  'Boulevard',
+  'Blvd',
+  'Lane',
+  'Ln',
+  'Lanes',
+  'Drive',
+  'Dr',
+  'Drives',
+  'Court',
+  'Ct',
+  'Courts',
+  'Way',
+  'Ways',
+  'Place',
+  'Pl',
+  'Terrace',
+  'Ter',
+  'Circle',
+  'Cir',
+  'Circles',
+  'Parkway',
+  'Pkwy',
+  'Highway',
+  'Hwy',
+  'Square',
+  'Sq',
+  'Squares',
+  'Trail',
+  'Trl',
+  'Crescent',
+  'Close',
+  'Grove',
+  'Groves',
+  'Gardens',
+  'Garden',
+  'Mews',
+  'Row',
+  'Walk',
+  'Walks',
+  'Hill',
+  'Hills',
+  'Heights',
+  'Park',
+  'Parks',
+  'Plaza',
+  'Crossing',
+  'Loop',
+  'Alley',
+  'Path',
+  'Pike',
+  'Point',
+  'Points',
+  'Ridge',
+  'Ridges',
+  'View',
+  'Views',
+  'Vista',
+  'Manor',
+  'Manors',
+  'Meadow',
+  'Meadows',
+  'Estate',
+  'Estates',
+  'Green',
+  'Greens',
+  'Junction',
+  'Junctions',
+  'Expressway',
+  'Expy',
+  'Freeway',
+  'Fwy',
+  'Turnpike',
+  'Tpke',
+  'Causeway',
+  'Bypass',
+  'Mall',
+  'Port',
+  'Ports',
+  'Pass',
+  'Spur',
+  'Spurs',
+  'Run',
+  'Village',
+  'Villages',
+  'Ville',
+  'Fork',
+  'Forks',
+  'Ford',
+  'Fords',
+  'Falls',
+  'Fall',
+  'Ferry',
+  'Field',
+  'Fields',
+  'Flat',
+  'Flats',
+  'Forest',
+  'Forge',
+  'Forges',
+  'Gateway',
+  'Glen',
+  'Glens',
+  'Harbor',
+  'Harbors',
+  'Haven',
+  'Island',
+  'Islands',
+  'Isle',
+  'Key',
+  'Keys',
+  'Knoll',
+  'Knolls',
+  'Lake',
+  'Lakes',
+  'Landing',
+  'Light',
+  'Lights',
+  'Lodge',
+  'Mill',
+  'Mills',
+  'Mission',
+  'Mount',
+  'Mountain',
+  'Mountains',
+  'Neck',
+  'Orchard',
+  'Oval',
+  'Overpass',
+  'Pine',
+  'Pines',
+  'Plain',
+  'Plains',
+  'Prairie',
+  'Radial',
+  'Ramp',
+  'Ranch',
+  'Rapid',
+  'Rapids',
+  'Rest',
+  'River',
+  'Route',
+  'Rte',
+  'Shoal',
+  'Shoals',
+  'Shore',
+  'Shores',
+  'Skyway',
+  'Spring',
+  'Springs',
+  'Station',
+  'Stravenue',
+  'Stream',
+  'Summit',
+  'Throughway',
+  'Trace',
+  'Track',
+  'Trafficway',
+  'Tunnel',
+  'Underpass',
+  'Union',
+  'Unions',
+  'Valley',
+  'Valleys',
+  'Viaduct',
+  'Wall',
+  'Well',
+  'Wells',
+  'Branch',
+  'Bridge',
+  'Brook',
+  'Brooks',
+  'Burg',
+  'Burgs',
+  'Camp',
+  'Canyon',
+  'Cape',
+  'Center',
+  'Centers',
+  'Cliff',
+  'Cliffs',
+  'Club',
+  'Common',
+  'Commons',
+  'Corner',
+  'Corners',
+  'Course',
+  'Cove',
+  'Coves',
+  'Creek',
+  'Crest',
+  'Crossroad',
+  'Curve',
+  'Dale',
+  'Dam',
+  'Divide',
+  'Extension',
+  'Extensions',
+  'Fort',
+  'Ft',
+  'Hollow',
+  'Inlet',
+  'Land',
+  'Loaf',
+  'Lock',
+  'Locks',
+  'Motorway',
+  'Passage',
+  'Wynd',
+  'Broadway',
+  'Quay',
+  'Embankment',
+  'Parade',
+];
+
+/** Street-type words written as part of the street name in other languages (`Koskikatu`, `Hauptstraße`). */
+const JOINED_TYPES =
+  'katu|tie|kuja|polku|kaari|rinne|piha|raitti|väylä|vej|gade|vænget|stræde|allé|alle|gatan|vägen|gränd|torget|straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|laan|straat|plein|gracht|singel|kade|dreef|utca|út|tér|ulica|vei|veien|gata|vegen|veg|tänav|iela|gatvė';
+
+/** Words that start a street name in Romance and other languages (`Rua do Arenque 1634`). */
+const LEADING_TYPES =
+  'Rua|Avenida|Av\\.|Avda\\.?|Calle|C/|Carrer|Camino|Carretera|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Contrada|Strada|Rue|Chemin|Allée|Impasse|Boulevard|Bd|Quai|Place|Plaza|Paseo|Pasaje|Travessa|Praça|Estrada|Alameda|Ulica|ul\\.|Odos|Rruga|Calea|Bulevardul|Aleja|Al\\.|Osiedle|os\\.';
+
+const SEPARATE_TYPES = 'u\\.|utca|út|tér|krt\\.|körút|ulica|ul\\.|str\\.|g\\.|gatve|iela|tn\\.|tänav';
+
+const STREET_TYPE_SET = new Set(STREET_TYPES);
+const JOINED_END = new RegExp(`(?:${JOINED_TYPES})$`, 'iu');
+const SEPARATE_SET = new Set(SEPARATE_TYPES.replace(/\\/g, '').split('|'));
+const DIRECTIONS = new Set(['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW', 'North', 'South', 'East', 'West']);
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.-]*/uy;
+const SPACE = /,?[ \t]+/y;
+
+/** A house number, one to five words on the same line, a number: `6750 Koskikatu 25`. */
+const NUMBER_WORDS_NUMBER =
+  /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?[ \t]+((?:[\p{L}\p{M}][\p{L}\p{M}'’.-]*[ \t]+){1,5})\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu;
+
+/** `the corner of A and B` (a street or a house address on each side). */
+const CORNER =
+  /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
+
+/** Phrases after which an address follows. */
+const ADDRESS_CUES = [
+  'address',
+  'lives at',
+  'live at',
+  'lives in',
+  'live in',
+  'living at',
+  'located at',
+  'sent to',
+  'send it to',
+  'return to',
+  'arrived at',
+  'drops you off at',
+  'drop me off at',
+  'is at',
+  'taxi to',
+  'ship to',
+  'shipped to',
+  'deliver to',
+  'delivered to',
+  'corner of',
+  'moved to',
+  'mail to',
+  'mailed to',
+  'meet me at',
+  'reside at',
+  'resides at',
+  'lives on',
+  'enter on',
+  'office is at',
+  'user:',
+];
+const AFTER_CUE = new RegExp(
+  `(?<![\\p{L}])(?:${ADDRESS_CUES.map((c) => c.replace(/ /g, '[ \\t]+')).join('|')})(?:[ \\t]+(?:is|was))?:?[ \\t]+(?:the[ \\t]+corner[ \\t]+of[ \\t]+)?`,
+  'giu',
+);
+
+/** Anchors: house numbers, and words that start a street name. */
+const HOUSE_NUMBER = /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
+const LEADING = new RegExp(`(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES})[ \\t]`, 'gu');
+
+const OTHER_PATTERNS: { name: string; regex: RegExp; score: number }[] = [
+  {
+    // Apt. 864, Suite 501, Unit 4B, Flat 2
+    name: 'unit',
+    regex:
+      /(?<![\p{L}\p{N}])(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Floor|Fl|Bldg|Building)\.?[ \t]?#?\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu,
+    score: 0.6,
+  },
+  {
+    // PSC 0413, Box 8144 / Unit 2345 Box 12 / APO AA 42323 / USNS Smith
+    name: 'military',
+    regex:
+      /(?<![\p{L}\p{N}])(?:(?:PSC|CMR|Unit)[ \t]\d{3,5},?[ \t]Box[ \t]\d{3,5}|(?:APO|FPO|DPO)[ \t](?:AA|AE|AP)[ \t]\d{5}|(?:USNS|USNV|USS|USCGC)[ \t][\p{Lu}][\p{L}]+(?:[ \t][\p{Lu}][\p{L}]+)?)(?![\p{L}\p{N}])/gu,
+    score: 0.8,
+  },
+  {
+    name: 'po box',
+    regex: /(?<![\p{L}\p{N}])P\.?[ \t]?O\.?[ \t]?Box[ \t]\d{1,6}(?![\p{L}\p{N}])/giu,
+    score: 0.8,
+  },
+];
+
+const isCapital = (w: string) => /^[\p{Lu}\p{N}]/u.test(w);
+const bare = (w: string) => w.replace(/\.$/, '');
+
+/** The word that ends just before `end`, separated from it by spaces and at most one comma, or undefined. */
+function wordBefore(text: string, end: number): { start: number; word: string } | undefined {
+  let i = end;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  if (text[i - 1] === ',') {
+    i--;
+    while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  }
+  if (i === end || i === 0) return undefined;
+  let j = i;
+  while (j > 0 && /[\p{L}\p{M}\p{N}'’.-]/u.test(text[j - 1]!)) j--;
+  if (j === i) return undefined;
+  return { start: j, word: text.slice(j, i) };
+}
+
+/** Words after `from` on the same line: [start, end, word] up to `max`. */
+function wordsAfter(text: string, from: number, max: number): [number, number, string][] {
+  const out: [number, number, string][] = [];
+  let pos = from;
+  for (let k = 0; k < max; k++) {
+    if (k > 0) {
+      SPACE.lastIndex = pos;
+      const sp = SPACE.exec(text);
+      if (!sp || sp[0].includes(',')) break;
+      pos += sp[0].length;
+    }
+    WORD.lastIndex = pos;
+    const w = WORD.exec(text);
+    if (!w) break;
+    out.push([pos, pos + w[0].length, w[0]]);
+    pos += w[0].length;
+  }
+  return out;
+}
+
+/** Extends a street name to the left over up to `max` capitalised words (and a house number before them). */
+function extendLeft(text: string, start: number, max: number): number {
+  let s = start;
+  for (let k = 0; k < max; k++) {
+    const w = wordBefore(text, s);
+    if (!w || !isCapital(w.word) || w.word.endsWith(',')) break;
+    if (/[\n,]/.test(text.slice(w.start + w.word.length, s))) break;
+    s = w.start;
+    if (/^\d/.test(w.word)) break;
+  }
+  return s;
+}
+
+/** Street lines found by anchoring on house numbers and leading street words, then checking the words around them. */
+function findStreets(text: string): { start: number; end: number; score: number; name: string }[] {
+  const out: { start: number; end: number; score: number; name: string }[] = [];
+  for (const m of text.matchAll(HOUSE_NUMBER)) {
+    const numberEnd = m.index + m[0].length;
+    // 1668 Glyn St / 14 Crown Street Kishiev Squares / 1987 74 Diakou Street
+    const gap = /^,?[ \t]+(?=\p{Lu}|\d{1,6}[ \t]+\p{Lu})/u.exec(text.slice(numberEnd, numberEnd + 6));
+    if (gap) {
+      const st = numberFirst(text, m.index, numberEnd + gap[0].length);
+      if (st) out.push(st);
+    }
+    // Koskikatu 25 / Király u. 15. / Crown Street 14 / Brucker Bundesstrasse 31
+    const w = wordBefore(text, m.index);
+    if (!w) continue;
+    let end = numberEnd;
+    if (text[end] === '.' && /\d/.test(text[end - 1]!)) end++;
+    const word = w.word;
+    if (/^\p{Lu}/u.test(word) && word.length > 4 && JOINED_END.test(bare(word))) {
+      out.push({ start: extendLeft(text, w.start, 3), end, score: 0.7, name: 'joined type then number' });
+    } else if (SEPARATE_SET.has(word) || SEPARATE_SET.has(bare(word))) {
+      const left = extendLeft(text, w.start, 3);
+      if (left !== w.start) out.push({ start: left, end, score: 0.65, name: 'separate type then number' });
+    } else if (/^\p{Lu}/u.test(word) && STREET_TYPE_SET.has(bare(word))) {
+      const left = extendLeft(text, w.start, 3);
+      if (left !== w.start) out.push({ start: left, end, score: 0.6, name: 'type then number' });
+    }
+  }
+  // 6750 Koskikatu 25 / 864 Piazzetta Scalette Rubiani 104 / 3565 Πλατεία Συντάγματος 204
+  for (const m of text.matchAll(NUMBER_WORDS_NUMBER)) {
+    const words = m[1]!.trim().split(/[ \t]+/);
+    const capitals = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+    const lower = hasContext(text, m.index, m.index, ADDRESS_CUES, [], { before: 50, after: 0 });
+    if ((capitals === 0 || /^\p{Ll}/u.test(words[0]!)) && !lower) continue;
+    if (capitals < words.length / 2 && !lower) continue;
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      score: lower ? 0.5 : 0.6,
+      name: 'number words number',
+    });
+  }
+  // the corner of Dalbraut 99 and Frederikke Coves
+  for (const m of /corner/i.test(text) ? text.matchAll(CORNER) : []) {
+    out.push({ start: m.index, end: m.index + m[0].length, score: 0.6, name: 'corner' });
+  }
+  // After `lives at`, `address:`, `sent to`: the rest of the phrase, when it has a house number.
+  for (const m of text.matchAll(AFTER_CUE)) {
+    const start = m.index + m[0].length;
+    const rest = /^[^\n.!?;]{3,80}?(?=[.!?;]?(?:\s|$)|\n)/.exec(text.slice(start, start + 90));
+    if (!rest || !/\d/.test(rest[0])) continue;
+    let end = start + rest[0].length;
+    // Stop before a trailing clause (`..., and`, `in case of`, `after the concert`).
+    const tail = /(?:,?\s+(?:and|but|in case|after|before|last|on|at|for|please|it)\b.*)$/i.exec(rest[0]);
+    if (tail && /\d/.test(rest[0].slice(0, tail.index))) end = start + tail.index;
+    while (end > start && /[\s,]/.test(text[end - 1]!)) end--;
+    out.push({ start, end, score: 0.55, name: 'after cue' });
+  }
+  // Rua do Arenque 1634 / Via Franscini 71 / ul. Długa 5
+  for (const m of text.matchAll(LEADING)) {
+    const words = wordsAfter(text, m.index + m[0].length, 7);
+    const at = words.findIndex((w) => /^\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?$|^s\/n$/.test(w[2]));
+    if (at <= 0) continue;
+    out.push({ start: m.index, end: words[at]![1], score: 0.7, name: 'leading type' });
+  }
+  return out;
+}
+
+/** A house number followed by words with a street type among the next four. */
+function numberFirst(text: string, start: number, from: number) {
+  const words = wordsAfter(text, from, 7);
+  let k = 0;
+  if (words[0] && DIRECTIONS.has(bare(words[0][2]))) k = 1;
+  if (words[k] && /^\d/.test(words[k]![2]) && words.length > k + 1) k++;
+  for (let n = k + 1; n < Math.min(words.length, k + 5); n++) {
+    const w = words[n]!;
+    if (!isCapital(w[2])) return undefined;
+    if (!STREET_TYPE_SET.has(bare(w[2]))) continue;
+    let end = w[0] + bare(w[2]).length;
+    if (w[2].endsWith('.')) end = w[1];
+    // A second name and type (`Crown Street Kishiev Squares`).
+    const extra = words[n + 1];
+    if (extra && /^\p{Lu}\p{Ll}/u.test(extra[2])) {
+      const type = words[n + 2];
+      end = type && STREET_TYPE_SET.has(bare(type[2])) ? type[1] : extra[1];
+    }
+    return { start, end, score: 0.7, name: 'number first' };
+  }
+  return undefined;
+}
+
+const ADDRESS_CONTEXT = [
+  'address',
+  'addresses',
+  'live',
+  'lives',
+  'living',
+  'located',
+  'location',
+  'street',
+  'ship',
+  'shipping',
+  'deliver',
+  'delivery',
+  'mail',
+  'send',
+  'residence',
+  'resides',
+  'home',
+  'office',
+  'moved',
+  'visit',
+  'apt',
+  'suite',
+  'billing',
+];
+
+/**
+ * Street addresses: house number and street with a street type in English (`1668 Glyn St`) or in the
+ * local language (`Koskikatu 25`, `Rua do Arenque 1634`, `Király u. 15.`), apartment and suite units,
+ * PO boxes and military addresses. The lines that follow a street line in an address block (city, state,
+ * country, postal code) are labelled as such.
+ */
+export const streetAddressRecognizer: Recognizer<AddressLabel> = {
+  name: 'street_address',
+  kind: 'heuristics',
+  needsDigits: true,
+  labels: ['street_address', 'city', 'state', 'country', 'postal_code'],
+  context: ADDRESS_CONTEXT,
+  headers:
+    /^(street|street[-_ ]?address|address([-_ ]?line)?[-_ ]?\d?|addr|home[-_ ]?address|mailing[-_ ]?address|billing[-_ ]?address|shipping[-_ ]?address)$/i,
+  analyze(ctx: AnalysisContext) {
+    const text = ctx.text;
+    if (!/\d/.test(text)) return [];
+    const out: RecognizerResult<AddressLabel>[] = [];
+    for (const st of findStreets(text)) {
+      out.push({
+        start: st.start,
+        end: st.end,
+        label: 'street_address',
+        score: st.score,
+        recognizer: `street_address:${st.name}`,
+      });
+    }
+    for (const p of OTHER_PATTERNS) {
+      for (const m of text.matchAll(p.regex)) {
+        const start = m.index;
+        let end = start + m[0].length;
+        // A trailing comma or period that ends the sentence is not part of the address.
+        while (end > start && /[,;:]/.test(text[end - 1]!)) end--;
+        out.push({
+          start,
+          end,
+          label: 'street_address',
+          score: p.score,
+          recognizer: `street_address:${p.name}`,
+        });
+      }
+    }
+    if (out.length === 0) return out;
+    const streets = joinAdjacent(text, out);
+    return [...streets, ...continuation(text, streets)];
+  },
+};
+
+const COUNTRY_HINT =
+  /^(United States|USA|US|United Kingdom|UK|Great Britain|England|Scotland|Wales|Ireland|Canada|Australia|New Zealand|Germany|Deutschland|France|Italy|Italia|Spain|España|Portugal|Netherlands|Belgium|Switzerland|Austria|Sweden|Norway|Denmark|Finland|Iceland|Estonia|Latvia|Lithuania|Poland|Czech Republic|Czechia|Slovakia|Hungary|Slovenia|Croatia|Greece|Cyprus|Turkey|Romania|Bulgaria|Uruguay|Argentina|Brazil|Brasil|Mexico|Chile|Peru|Colombia|Japan|China|India|South Africa|Tunisia|Egypt|Israel|Russia|Ukraine|Luxembourg|Malta)$/i;
+
+/** A token of an address field: a postal code, a state code, or a place name of one or more words. */
+const FIELD_TOKEN =
+  /\d[\dA-Z -]*\d|\d+|\p{Lu}{2}(?![\p{L}\p{M}])|[\p{L}\p{M}\p{S}][\p{L}\p{M}\p{S}.'’-]*(?:\s(?!\p{Lu}{2}(?![\p{L}\p{M}]))(?:\p{Lu}|\()[\p{L}\p{M}\p{S}.'’()-]*)*/gu;
+
+/** True when the line around `at` has no capital letters (a text written all in lower case). */
+function lowercaseText(text: string, at: number): boolean {
+  const line = text.slice(Math.max(0, at - 120), at);
+  return /\p{Ll}/u.test(line) && !/\p{Lu}/u.test(line);
+}
+
+/**
+ * The short lines after a street line, up to the first blank line or sentence: `Artilleros`, `, CO`,
+ * `Uruguay 64677`. Each token becomes a city, state, country or postal code.
+ */
+function continuation(
+  text: string,
+  streets: RecognizerResult<AddressLabel>[],
+): RecognizerResult<AddressLabel>[] {
+  const out: RecognizerResult<AddressLabel>[] = [];
+  const ends = [...new Set(streets.map((s) => s.end))].sort((a, b) => a - b);
+  const covered = (i: number) => streets.some((s) => s.start <= i && i < s.end);
+  for (const from of ends) {
+    let pos = from;
+    for (let field = 0; field < 4; field++) {
+      // A blank line ends the address block.
+      if (/^[ \t]*\r?\n[ \t]*\r?\n/.test(text.slice(pos, pos + 100))) break;
+      // The next field: after a newline, a comma or two or more spaces.
+      const sep = /^(?:[ \t]*\r?\n[ \t]*|[ \t]*,[ \t]*|[ \t]{2,}|[ \t](?=\p{Lu}{3,}(?![\p{Ll}])))/u.exec(
+        text.slice(pos, pos + 40),
+      );
+      if (!sep) break;
+      const fieldStart = pos + sep[0].length;
+      const lineEnd = text.slice(fieldStart, fieldStart + 60).search(/\r?\n|[ \t]{2,}|,/);
+      const fieldEnd = lineEnd < 0 ? Math.min(text.length, fieldStart + 60) : fieldStart + lineEnd;
+      const value = text.slice(fieldStart, fieldEnd).trim();
+      if (!value) {
+        pos = fieldEnd;
+        continue;
+      }
+      if (covered(fieldStart)) {
+        pos = fieldEnd;
+        continue;
+      }
+      // A field of an address block: a few words and numbers, capitalised (or the whole text in lower case).
+      if (!/^[\p{L}\p{N}][\p{L}\p{M}\p{N}\p{S} .'’()-]*$/u.test(value) || value.split(/\s+/).length > 5)
+        break;
+      const lowerText = lowercaseText(text, from);
+      const tokens = [];
+      for (const t of value.matchAll(FIELD_TOKEN)) {
+        // Ordinary words after the place (`Tunisia last night`) end the block.
+        if (!lowerText && /^\p{Ll}/u.test(t[0])) break;
+        tokens.push(t);
+      }
+      if (tokens.length === 0) break;
+      const base = fieldStart + text.slice(fieldStart, fieldEnd).indexOf(value);
+      for (const t of tokens) {
+        const s = base + t.index;
+        const e = s + t[0].trimEnd().length;
+        const word = t[0].trim();
+        let label: AddressLabel;
+        if (/^\d/.test(word)) label = 'postal_code';
+        else if (/^\p{Lu}{2}$/u.test(word)) label = 'state';
+        else if (COUNTRY_HINT.test(word.replace(/\s*\(.*\)$/, ''))) label = 'country';
+        else label = 'city';
+        out.push({
+          start: s,
+          end: e,
+          label,
+          score: 0.55,
+          recognizer: 'street_address:continuation',
+          contextApplied: true,
+        });
+      }
+      pos = fieldEnd;
+    }
+  }
+  return out;
+}
+
+/** Street parts on one line separated only by spaces or a comma (`6750 Koskikatu 25` + `Apt. 864`) are one address. */
+function joinAdjacent(
+  text: string,
+  found: RecognizerResult<AddressLabel>[],
+): RecognizerResult<AddressLabel>[] {
+  const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: RecognizerResult<AddressLabel>[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    const gap = text.slice(last?.end ?? 0, s.start);
+    // Spaces join any two parts; a comma joins a street and the unit after it (`..., Apt. 864`).
+    const unitAfterStreet =
+      s.recognizer.endsWith(':unit') && !/:(unit|po box|military)$/.test(last?.recognizer ?? '');
+    if (
+      last &&
+      (s.start <= last.end || /^[ \t]+$/.test(gap) || (unitAfterStreet && /^[ \t]*,[ \t]*$/.test(gap)))
+    ) {
+      last.end = Math.max(last.end, s.end);
+      last.score = Math.max(last.score, s.score);
+    } else out.push({ ...s });
+  }
+  return out;
+}
