@@ -75,6 +75,33 @@ describe('AdaptiveLimiter', () => {
     expect(limiter.limit).toBe(1);
   });
 
+  it('climbs back at once to a slot under a refused level, then probes above it ever more slowly', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 10, min: 1, max: 64 });
+    const burst: Permit[] = [];
+    for (let i = 0; i < 10; i++) burst.push(await limiter.acquire());
+    // Work is waiting, so every success may grow the window.
+    const waiting = Array.from({ length: 30 }, () => limiter.acquire());
+    burst[0]!.release('throttled');
+    expect(limiter.limit).toBeCloseTo(8.5); // refused at 10
+    burst[1]!.release('success');
+    expect(limiter.limit).toBeCloseTo(9); // fast recovery, capped at a slot under 10
+    burst[2]!.release('success');
+    expect(limiter.limit).toBeCloseTo(9 + 1 / 9); // probing: a slot per window of successes
+    // Refused again at about the same level: the next probe is twice as slow.
+    const after = await waiting[0]!;
+    after.release('throttled');
+    const refusedAt = 9 + 1 / 9;
+    expect(limiter.limit).toBeCloseTo(refusedAt * 0.85);
+    burst[3]!.release('success');
+    expect(limiter.limit).toBeCloseTo(refusedAt - 1);
+    burst[4]!.release('success');
+    expect(limiter.limit).toBeCloseTo(refusedAt - 1 + 1 / ((refusedAt - 1) * 2));
+    const drained = waiting.slice(1).map((w) => w.then((p) => p.release('other')));
+    for (const p of burst.slice(5)) p.release('other');
+    await Promise.all(drained);
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
   it('rejects with the signal reason when aborted while queued, and keeps the queue intact', async () => {
     const limiter = new AdaptiveLimiter({ initial: 1, min: 1, max: 4 });
     const held = await limiter.acquire();

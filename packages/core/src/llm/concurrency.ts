@@ -7,13 +7,16 @@ export interface ConcurrencyOptions {
 }
 
 export const DEFAULT_CONCURRENCY: Readonly<ConcurrencyOptions> = Object.freeze({
-  initial: 4,
+  initial: 8,
   min: 1,
   max: 64,
   // Gentler than TCP's 0.5: a provider's cap is a hard line and 429s come back at once, so a limit that
   // oscillates between 85% and 100% of the cap keeps throughput near the cap (halving would waste a third).
   decrease: 0.85,
 });
+
+/** The slowest probing above a ceiling the provider keeps refusing: one slot per this many windows. */
+const MAX_PROBE_WINDOWS = 8;
 
 export interface LimiterStats {
   /** The current window; calls start while `inFlight < floor(limit)`. */
@@ -41,9 +44,16 @@ interface Waiter {
 /**
  * AIMD concurrency limit, as TCP does it: slow start (each success adds a slot, doubling the window per
  * round trip) until the first throttle, then each success in a saturated window adds 1/limit (one slot
- * per window of successes); a throttle (429, 503, 529) multiplies the limit by `decrease`. The limit only halves once per
- * congestion window: a throttle from a call that started before the last decrease says nothing new, and
- * halving for each of them would collapse the limit to `min` after one burst.
+ * per window of successes); a throttle (429, 503, 529) multiplies the limit by `decrease`. The limit only
+ * decreases once per congestion window: a throttle from a call that started before the last decrease says
+ * nothing new, and decreasing for each of them would collapse the limit to `min` after one burst.
+ *
+ * After a decrease the limiter remembers the level that was refused (the ceiling) and, like TCP CUBIC,
+ * climbs back quickly (a slot per success) to just under it, then probes above it slowly: plain additive
+ * increase would spend most of its time well under a hard cap (a server capped at C sees about 0.9 C on
+ * average). Each throttle at the same ceiling doubles the windows a probing slot takes (up to
+ * `MAX_PROBE_WINDOWS`), so a steady cap is hit less and less often; a throttle at another level, or a
+ * limit that climbs past the ceiling, starts over with one window per slot.
  */
 export class AdaptiveLimiter {
   readonly #options: ConcurrencyOptions;
@@ -53,6 +63,10 @@ export class AdaptiveLimiter {
   #successes = 0;
   #throttles = 0;
   #slowStart = true;
+  /** The limit the last decrease started from: the level the provider refused. */
+  #ceiling = Number.POSITIVE_INFINITY;
+  /** Windows of successes per slot while probing at or above `#ceiling - 1`. */
+  #probeWindows = 1;
   readonly #queue: Waiter[] = [];
 
   constructor(options: Partial<ConcurrencyOptions> = {}) {
@@ -115,21 +129,41 @@ export class AdaptiveLimiter {
         this.#inFlight -= 1;
         if (outcome === 'success') {
           this.#successes += 1;
-          if (saturated || this.#queue.length > 0) {
-            const step = this.#slowStart ? 1 : 1 / this.#limit;
-            this.#limit = Math.min(this.#options.max, this.#limit + step);
-          }
+          if (saturated || this.#queue.length > 0) this.#grow();
         } else if (outcome === 'throttled') {
           this.#throttles += 1;
-          if (epoch === this.#epoch) {
-            this.#limit = Math.max(this.#options.min, this.#limit * this.#options.decrease);
-            this.#epoch += 1;
-            this.#slowStart = false;
-          }
+          if (epoch === this.#epoch) this.#decrease();
         }
         this.#drain();
       },
     };
+  }
+
+  #grow(): void {
+    const limit = this.#limit;
+    const target = this.#ceiling - 1;
+    let step: number;
+    if (this.#slowStart) {
+      step = 1;
+    } else if (limit < target) {
+      // Fast recovery to a slot under the last refused level: a slot per success.
+      step = Math.min(1, target - limit);
+    } else {
+      if (limit > this.#ceiling + 1) this.#probeWindows = 1; // past the old ceiling: it no longer holds
+      step = 1 / (limit * this.#probeWindows);
+    }
+    this.#limit = Math.min(this.#options.max, limit + step);
+  }
+
+  #decrease(): void {
+    const limit = this.#limit;
+    // Refused again at about the same level: probe it less often next time.
+    const sameCeiling = Math.abs(limit - this.#ceiling) < 1.5;
+    this.#probeWindows = sameCeiling ? Math.min(MAX_PROBE_WINDOWS, this.#probeWindows * 2) : 1;
+    this.#ceiling = limit;
+    this.#limit = Math.max(this.#options.min, limit * this.#options.decrease);
+    this.#epoch += 1;
+    this.#slowStart = false;
   }
 
   #drain(): void {

@@ -4,6 +4,7 @@ import {
   type LanguageModel,
   type LanguageModelUsage,
   type ModelMessage,
+  modelMessageSchema,
   NoObjectGeneratedError,
   NoOutputGeneratedError,
   Output,
@@ -98,6 +99,34 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The abort signal of one round trip: the caller's signal or the per-call timeout, whichever fires first. */
+class CallSignal {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #outer: AbortSignal | undefined;
+  readonly #onAbort = () => this.#controller.abort(this.#outer?.reason);
+  timedOut = false;
+
+  constructor(outer: AbortSignal | undefined, timeoutMs: number) {
+    this.#outer = outer;
+    this.#timer = setTimeout(() => {
+      this.timedOut = true;
+      this.#controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    }, timeoutMs);
+    if (outer?.aborted) this.#onAbort();
+    else outer?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#outer?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
 /** One logical request: its model, route and the running totals of every round trip it took. */
 interface Job {
   request: LlmRequest;
@@ -127,7 +156,27 @@ interface SdkResult {
   readonly output: unknown;
 }
 
+let promptSchemaWarmed = false;
+
+/**
+ * `generateText` validates every prompt against a new `z.array(modelMessageSchema)`, and zod first walks
+ * the whole message schema to learn whether it is recursive. It caches that answer only once the lazy
+ * JSON-value schema inside provider options has been resolved, which happens only when a message carrying
+ * provider options is parsed; ours carry none, so every call walked the tree again (about 100 KB of
+ * garbage and a quarter of the SDK's CPU per call). Parsing one such message up front settles it.
+ */
+function warmPromptSchema(): void {
+  if (promptSchemaWarmed) return;
+  promptSchemaWarmed = true;
+  try {
+    modelMessageSchema.safeParse({ role: 'user', content: '', providerOptions: { warm: { up: [null] } } });
+  } catch {
+    // Only an optimisation.
+  }
+}
+
 export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStats {
+  warmPromptSchema();
   const config = options.config;
   const catalog = resolveCatalog(config, options.catalog);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
@@ -178,6 +227,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
       route: job.route.via,
       ...(failure && { error: failure.message }),
       ...(failure?.status !== undefined && { status: failure.status }),
+      ...(job.request.tag !== undefined && { tag: job.request.tag }),
     };
     try {
       options.onCall(record);
@@ -232,8 +282,10 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
     for (let attempt = 0; ; attempt++) {
       if (request.signal?.aborted) throw request.signal.reason;
       const permit = await limiter.acquire(request.signal);
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+      // One controller and timer per round trip, both dropped when it ends (AbortSignal.timeout keeps its
+      // timer, and AbortSignal.any a reference in the caller's signal, long after the call).
+      const call = new CallSignal(request.signal, timeoutMs);
+      const signal = call.signal;
       const started = performance.now();
       job.calls += 1;
       let result: SdkResult;
@@ -250,6 +302,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
           abortSignal: signal,
         });
       } catch (err) {
+        call.dispose();
         if (structured && NoObjectGeneratedError.isInstance(err)) {
           // The round trip worked; the content did not parse or validate.
           permit.release('success');
@@ -267,7 +320,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
           report(job, 'aborted', { ...ZERO_USAGE }, started, { message: 'aborted by the caller' });
           throw request.signal.reason;
         }
-        const info = classifyFailure(err, timeout.aborted, timeoutMs);
+        const info = classifyFailure(err, call.timedOut, timeoutMs);
         permit.release(info.throttle ? 'throttled' : 'other');
         report(job, info.outcome, { ...ZERO_USAGE }, started, info);
         if (route.databricks && (info.status === 401 || info.status === 403))
@@ -276,6 +329,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
         await sleep(retryDelayMs(attempt, retry, random, info.retryAfterMs), request.signal);
         continue;
       }
+      call.dispose();
       permit.release('success');
       const usage = usageFromSdk(result.usage);
       if (!structured) {

@@ -3,6 +3,7 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { generateText, LanguageModel, SystemModelMessage } from 'ai';
+import { createHttpFetch } from './http-fetch.js';
 import type { LlmModel } from './models.js';
 import type { Route } from './routing.js';
 
@@ -108,6 +109,13 @@ export function callShape(
   }
 }
 
+let sharedFetch: typeof fetch | undefined;
+
+function defaultFetch(): typeof fetch {
+  sharedFetch ??= createHttpFetch();
+  return sharedFetch;
+}
+
 /**
  * AI SDK provider instances, one per (route, key), so connection settings are built once. Every base URL
  * and key is passed explicitly: left undefined, the SDK would read the process environment itself.
@@ -116,8 +124,9 @@ export class ProviderPool {
   readonly #fetch: typeof fetch | undefined;
   readonly #cache = new Map<string, (modelId: string) => LanguageModel>();
 
+  /** Without `fetchImpl`, model calls go through `createHttpFetch` (node:http), shared by every pool. */
   constructor(fetchImpl?: typeof fetch) {
-    this.#fetch = fetchImpl;
+    this.#fetch = fetchImpl ?? defaultFetch();
   }
 
   model(route: Route, bearerToken?: string): LanguageModel {
@@ -132,6 +141,20 @@ export class ProviderPool {
   }
 
   #create(route: Route, apiKey: string | undefined): (modelId: string) => LanguageModel {
+    // Model objects are stateless between calls, and building one builds its response schemas: reuse them.
+    const make = this.#provider(route, apiKey);
+    const models = new Map<string, LanguageModel>();
+    return (id) => {
+      let model = models.get(id);
+      if (!model) {
+        model = make(id);
+        models.set(id, model);
+      }
+      return model;
+    };
+  }
+
+  #provider(route: Route, apiKey: string | undefined): (modelId: string) => LanguageModel {
     const common = {
       baseURL: route.baseUrl,
       ...(route.headers && { headers: route.headers }),

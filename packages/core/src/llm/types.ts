@@ -33,6 +33,8 @@ export interface LlmCallRecord {
   route?: string;
   /** The provider's HTTP status for a failed call, when it sent one. */
   status?: number;
+  /** The request's `tag`, when it had one. */
+  tag?: unknown;
 }
 
 export interface LlmMessage {
@@ -62,6 +64,8 @@ export interface LlmRequest {
   temperature?: number;
   signal?: AbortSignal;
   credentials?: { databricks?: DatabricksCredentials };
+  /** The caller's own data, copied to every `LlmCallRecord` of this request (e.g. whom to charge). */
+  tag?: unknown;
 }
 
 export interface StructuredRequest<T> extends LlmRequest {

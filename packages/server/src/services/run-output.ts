@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { type GenerationContext, type SampleOutput, writeTable } from '@openframer/core';
+import { type GenerationContext, type OutputShape, type SampleOutput, writeTable } from '@openframer/core';
 import type { Kysely, Selectable } from 'kysely';
 import yazl from 'yazl';
 import type { BlobStore } from '../blobs/store.js';
@@ -10,9 +10,57 @@ import { MIME } from './run-shape.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** Completed samples read per query when writing files. */
+const SAMPLE_PAGE = 500;
+/** Blob writes in flight at once when writing files. */
+const PUT_CONCURRENCY = 16;
+/** Samples whose files are stored at once in the background, ... */
+const STAGING_CONCURRENCY = 4;
+/** ... and samples waiting their turn before `stageSample` makes its caller wait. */
+const MAX_STAGING_WAITING = 256;
+
+interface OutputFile {
+  path: string;
+  content: string;
+  mime: string;
+  sampleIndex: number | null;
+  /** Set for a sample's own file: where it is (or goes) whatever the run's file list looks like. */
+  blobKey?: string;
+}
+
+/** A run's sample files stored while it runs (in this process). */
+interface Staged {
+  /** Indices whose files are all stored. */
+  stored: Set<number>;
+  waiting: { index: number; contents: string[] }[];
+  running: number;
+  /** Called when the waiting list got short, or everything is stored. */
+  idle: (() => void)[];
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Where file `k` of sample `index` is stored (MULTI_FILE and MULTI_FOLDER); its content never changes. */
+function sampleFileKey(runId: string, index: number, k: number): string {
+  return `runs/${runId}/samples/${index}.${k}`;
+}
+
 /** Turns a run's finished samples into its generated files, and packs them into a ZIP on request. */
 export class RunOutputStore {
   private readonly building = new Map<string, Promise<void>>();
+  private readonly staged = new Map<string, Staged>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -21,68 +69,117 @@ export class RunOutputStore {
   ) {}
 
   /**
+   * Stores the files of a sample that was just stored as completed, in the background, so that `write`
+   * at the end of the run only has to list them. Resolves at once unless too many are waiting; a few are
+   * stored at a time (a blob write is several file-system calls on the thread pool, and starting hundreds
+   * at once only makes each one, and the memory it holds, last longer). Never rejects: a file that could
+   * not be stored here is stored by `write`.
+   */
+  async stageSample(runId: string, shape: OutputShape, index: number, output: SampleOutput): Promise<void> {
+    if (shape.kind === 'table') return;
+    let staged = this.staged.get(runId);
+    if (!staged) {
+      staged = { stored: new Set(), waiting: [], running: 0, idle: [] };
+      this.staged.set(runId, staged);
+    }
+    staged.waiting.push({ index, contents: (output.files ?? []).map((f) => f.content) });
+    this.pumpStaging(runId, staged);
+    if (staged.waiting.length > MAX_STAGING_WAITING) await new Promise<void>((r) => staged.idle.push(r));
+  }
+
+  private pumpStaging(runId: string, staged: Staged): void {
+    while (staged.running < STAGING_CONCURRENCY && staged.waiting.length > 0) {
+      const { index, contents } = staged.waiting.shift()!;
+      staged.running += 1;
+      Promise.all(contents.map((content, k) => this.blobs.put(sampleFileKey(runId, index, k), content)))
+        .then(
+          () => staged.stored.add(index),
+          () => undefined,
+        )
+        .finally(() => {
+          staged.running -= 1;
+          this.pumpStaging(runId, staged);
+        });
+    }
+    if (
+      staged.waiting.length <= MAX_STAGING_WAITING / 2 ||
+      (staged.running === 0 && staged.waiting.length === 0)
+    ) {
+      for (const wake of staged.idle.splice(0)) wake();
+    }
+  }
+
+  /** Forgets what was staged for a run, once stored (a run that ends without `write` keeps no state here). */
+  async release(runId: string): Promise<void> {
+    const staged = this.staged.get(runId);
+    if (!staged) return;
+    await this.stagingDone(staged);
+    this.staged.delete(runId);
+  }
+
+  /** Resolves when nothing is being staged for the run. */
+  private async stagingDone(staged: Staged): Promise<void> {
+    while (staged.running > 0 || staged.waiting.length > 0) {
+      await new Promise<void>((r) => staged.idle.push(r));
+    }
+  }
+
+  /**
    * Writes the output files from the completed samples, replacing earlier ones: SINGLE_FILE one table in
    * the seed's format and column order; MULTI_FILE a file per sample; MULTI_FOLDER a folder per sample.
+   * Samples are read a page at a time, files staged during the run are not stored again, and the others
+   * are stored several at once: a 20,000-sample run neither holds every output in memory nor waits for
+   * 20,000 blob writes one after another at the end.
    */
   async write(runId: string, ctx: GenerationContext): Promise<void> {
-    const samples = await this.db
-      .selectFrom('run_samples')
-      .select(['idx', 'output'])
-      .where('run_id', '=', runId)
-      .where('status', '=', 'completed')
-      .orderBy('idx')
-      .execute();
+    const staged = this.staged.get(runId);
+    if (staged) await this.stagingDone(staged);
     const run = await this.db
       .selectFrom('runs')
       .select('number_of_samples')
       .where('id', '=', runId)
       .executeTakeFirstOrThrow();
     const width = String(run.number_of_samples).length;
-    const files: { path: string; content: string; mime: string; sampleIndex: number | null }[] = [];
-    const outputs = samples.map((s) => ({
-      idx: s.idx,
-      output: JSON.parse(s.output ?? '{}') as SampleOutput,
-    }));
     const shape = ctx.shape;
-    if (shape.kind === 'table') {
-      const records = outputs.map((o) => o.output.record ?? {});
-      files.push({
-        path: `samples.${shape.format}`,
-        content: writeTable(shape.format, shape.columns, records),
-        mime: MIME[shape.format]!,
-        sampleIndex: null,
-      });
-    } else {
-      for (const { idx, output } of outputs) {
-        const name = `sample_${pad(idx + 1, width)}`;
-        for (const file of output.files ?? []) {
-          const ext = file.name.split('.').pop()?.toLowerCase() ?? 'txt';
-          const path = shape.kind === 'folder' ? `${name}/${file.name}` : `${name}.${shape.extension}`;
-          files.push({
-            path,
-            content: file.content,
-            mime: MIME[shape.kind === 'folder' ? ext : shape.extension] ?? 'text/plain',
-            sampleIndex: idx,
-          });
-        }
-      }
-    }
+    // Files written by earlier versions and the table file live here; sample files under `samples/` stay.
     await this.blobs.deletePrefix(`runs/${runId}/files`);
     const rows: Selectable<RunFileTable>[] = [];
-    for (const f of files) {
-      const id = newId();
-      const blobKey = `runs/${runId}/files/${id}`;
-      const stored = await this.blobs.put(blobKey, f.content);
-      rows.push({
-        id,
-        run_id: runId,
-        path: f.path,
-        file_type: f.mime,
-        size_bytes: stored.size,
-        blob_key: blobKey,
-        sample_index: f.sampleIndex,
-        created_at: nowIso(),
-      });
+    if (shape.kind === 'table') {
+      const records: Record<string, unknown>[] = [];
+      for await (const page of this.completedSamples(runId)) {
+        for (const s of page) records.push(s.output.record ?? {});
+      }
+      rows.push(
+        await this.storeFile(runId, {
+          path: `samples.${shape.format}`,
+          content: writeTable(shape.format, shape.columns, records),
+          mime: MIME[shape.format]!,
+          sampleIndex: null,
+        }),
+      );
+    } else {
+      for await (const page of this.completedSamples(runId)) {
+        const files: OutputFile[] = [];
+        for (const { idx, output } of page) {
+          const name = `sample_${pad(idx + 1, width)}`;
+          for (const [k, file] of (output.files ?? []).entries()) {
+            const ext = file.name.split('.').pop()?.toLowerCase() ?? 'txt';
+            const path = shape.kind === 'folder' ? `${name}/${file.name}` : `${name}.${shape.extension}`;
+            files.push({
+              path,
+              content: file.content,
+              mime: MIME[shape.kind === 'folder' ? ext : shape.extension] ?? 'text/plain',
+              sampleIndex: idx,
+              blobKey: sampleFileKey(runId, idx, k),
+            });
+          }
+        }
+        rows.push(
+          ...(await mapLimit(files, PUT_CONCURRENCY, (f) =>
+            this.storeFile(runId, f, staged?.stored.has(f.sampleIndex!) ?? false),
+          )),
+        );
+      }
     }
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('run_files').where('run_id', '=', runId).execute();
@@ -97,6 +194,44 @@ export class RunOutputStore {
         .where('id', '=', runId)
         .execute();
     });
+    this.staged.delete(runId);
+  }
+
+  /** The completed samples in index order, a page at a time. */
+  private async *completedSamples(runId: string): AsyncGenerator<{ idx: number; output: SampleOutput }[]> {
+    let after = -1;
+    for (;;) {
+      const page = await this.db
+        .selectFrom('run_samples')
+        .select(['idx', 'output'])
+        .where('run_id', '=', runId)
+        .where('status', '=', 'completed')
+        .where('idx', '>', after)
+        .orderBy('idx')
+        .limit(SAMPLE_PAGE)
+        .execute();
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.idx;
+      yield page.map((s) => ({ idx: s.idx, output: JSON.parse(s.output ?? '{}') as SampleOutput }));
+      if (page.length < SAMPLE_PAGE) return;
+    }
+  }
+
+  /** A file's row, storing its content unless `stored` says it already is (at `f.blobKey`). */
+  private async storeFile(runId: string, f: OutputFile, stored = false): Promise<Selectable<RunFileTable>> {
+    const id = newId();
+    const blobKey = f.blobKey ?? `runs/${runId}/files/${id}`;
+    const size = stored ? Buffer.byteLength(f.content) : (await this.blobs.put(blobKey, f.content)).size;
+    return {
+      id,
+      run_id: runId,
+      path: f.path,
+      file_type: f.mime,
+      size_bytes: size,
+      blob_key: blobKey,
+      sample_index: f.sampleIndex,
+      created_at: nowIso(),
+    };
   }
 
   /** Starts building the ZIP unless it is built or being built here; resolves at once. */

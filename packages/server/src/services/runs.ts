@@ -30,6 +30,7 @@ import type { LlmAccounting } from './llm-accounting.js';
 import { offlineOutcomes } from './run-offline.js';
 import type { RunOutputStore } from './run-output.js';
 import { type CreateRunInput, resolveRunParams } from './run-params.js';
+import { RunSampleWriter } from './run-sample-writer.js';
 import { seedExamples, shapeOf } from './run-shape.js';
 import { loadSeedCorpus } from './seed-corpus.js';
 
@@ -73,6 +74,8 @@ const OFFLINE_MAX_RECORDS = 100_000;
 const PROMPT_MAX_RECORDS = 2_000;
 
 export class RunService {
+  private readonly sampleWriter: RunSampleWriter;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly blobs: BlobStore,
@@ -83,7 +86,9 @@ export class RunService {
     private readonly accounting: LlmAccounting,
     private readonly secrets: SecretBox,
     private readonly output: RunOutputStore,
-  ) {}
+  ) {
+    this.sampleWriter = new RunSampleWriter(db);
+  }
 
   async create(principal: Principal, input: CreateRunInput): Promise<{ id: string }> {
     const spec = await this.db
@@ -308,7 +313,7 @@ export class RunService {
       resourceId: run.id,
     };
     try {
-      await this.accounting.attribute(attribution, () => this.execute(run, job));
+      await this.execute(run, job, this.accounting.attributed(this.llm, attribution));
     } catch (err) {
       if (job.signal.aborted && job.signal.reason === 'shutdown') throw err;
       if (job.signal.aborted) {
@@ -320,7 +325,11 @@ export class RunService {
     }
   };
 
-  private async execute(run: Selectable<RunTable>, job: JobContext<RunJobPayload>): Promise<void> {
+  private async execute(
+    run: Selectable<RunTable>,
+    job: JobContext<RunJobPayload>,
+    llm: LlmGateway,
+  ): Promise<void> {
     await this.db
       .updateTable('runs')
       .set({ status: 'PROCESSING', started_at: run.started_at ?? nowIso() })
@@ -384,7 +393,13 @@ export class RunService {
       index: r.idx,
       assignment: JSON.parse(r.assignment) as Assignment,
     }));
-    const sink = { save: (index: number, outcome: SampleOutcome) => this.saveSample(run.id, index, outcome) };
+    const sink = {
+      save: async (index: number, outcome: SampleOutcome) => {
+        const stored = await this.saveSample(run.id, index, outcome);
+        // A completed sample's files are written now, while the run waits on the model anyway.
+        if (stored && outcome.ok) await this.output.stageSample(run.id, ctx.shape, index, outcome.output);
+      },
+    };
 
     if (planned.length > 0) {
       if (offline) {
@@ -404,7 +419,7 @@ export class RunService {
           ctx,
           planned,
           {
-            llm: this.llm,
+            llm,
             sink,
             accepted: acceptedRows.map((r) => ({
               index: r.idx,
@@ -458,47 +473,11 @@ export class RunService {
   }
 
   /**
-   * Stores one finished sample and bumps the run's counters in one transaction. The sample row is claimed
-   * by a conditional update (a sample is never counted twice), and its place in finish order comes from
-   * the run row's counters, which the update locks: concurrent saves get distinct, gapless positions.
+   * Stores one finished sample and bumps the run's counters; resolves once committed, with false when the
+   * sample had been stored before. Saves finishing together share a transaction (see `RunSampleWriter`).
    */
-  private async saveSample(runId: string, index: number, outcome: SampleOutcome): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('run_samples')
-        .set({
-          status: outcome.ok ? 'completed' : 'failed',
-          output: outcome.ok ? JSON.stringify(outcome.output) : null,
-          reason: outcome.ok ? null : `${outcome.kind}: ${outcome.reason}`,
-          revisions: outcome.ok ? outcome.output.revisions : 0,
-          input_tokens: outcome.usage.inputTokens,
-          output_tokens: outcome.usage.outputTokens,
-          calls: outcome.calls,
-          cost_usd: outcome.costUsd,
-          finished_at: nowIso(),
-        })
-        .where('run_id', '=', runId)
-        .where('idx', '=', index)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return;
-      const counters = await trx
-        .updateTable('runs')
-        .set((eb) => ({
-          samples_completed: outcome.ok ? eb('samples_completed', '+', 1) : eb.ref('samples_completed'),
-          samples_failed: outcome.ok ? eb.ref('samples_failed') : eb('samples_failed', '+', 1),
-          total_cost: eb('total_cost', '+', outcome.costUsd),
-        }))
-        .where('id', '=', runId)
-        .returning(['samples_completed', 'samples_failed'])
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('run_samples')
-        .set({ finish_seq: counters.samples_completed + counters.samples_failed - 1 })
-        .where('run_id', '=', runId)
-        .where('idx', '=', index)
-        .execute();
-    });
+  private saveSample(runId: string, index: number, outcome: SampleOutcome): Promise<boolean> {
+    return this.sampleWriter.save(runId, index, outcome);
   }
 
   private async complete(runId: string, ctx: GenerationContext): Promise<void> {
@@ -533,6 +512,9 @@ export class RunService {
       const ctx = await this.contextForFiles(runId).catch(() => undefined);
       if (ctx) await this.output.write(runId, ctx).catch(() => undefined);
     }
+    // The run's LLM call records are stored by the time it ends.
+    await this.accounting.flush();
+    await this.output.release(runId);
     await this.db
       .updateTable('runs')
       .set({ status, error: error ? error.slice(0, 2000) : null, completed_at: nowIso() })

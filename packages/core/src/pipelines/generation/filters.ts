@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { TableRecord } from '../../datasets/records.js';
 import type { SeedFileFormat } from '../../datasets/types.js';
-import { NearDuplicateIndex } from '../../metrics/minhash.js';
+import { type MinHashSignature, minhash, NearDuplicateIndex } from '../../metrics/minhash.js';
 import type { SpecContent } from '../../spec/types.js';
 import { type FilteringType, SAMPLE_DUPLICATE_THRESHOLD, SEED_DUPLICATE_THRESHOLD } from './options.js';
 import { duplicateText, seedLabel } from './output.js';
@@ -88,6 +88,9 @@ export function formatProblem(
   return undefined;
 }
 
+/** Signatures kept for texts checked but not yet accepted (or rejected). */
+const RECENT_SIGNATURES = 128;
+
 /**
  * Near-duplicate detection over the seeds and the accepted samples of a run, with MinHash LSH so each
  * check costs about the same however many samples were accepted.
@@ -108,19 +111,33 @@ export function createDuplicateFilter(input: {
   }
   const samples = new NearDuplicateIndex<number>();
   for (const a of input.accepted ?? []) samples.add(a.index, a.text);
+  // A sample's text is checked against the seeds, then the samples, then (if kept) added: hash it once.
+  // Bounded, since rejected texts are never added; samples in flight are far fewer than the bound.
+  const recent = new Map<string, MinHashSignature>();
+  const signatureOf = (text: string): MinHashSignature => {
+    let signature = recent.get(text);
+    if (!signature) {
+      signature = minhash(text);
+      recent.set(text, signature);
+      if (recent.size > RECENT_SIGNATURES) recent.delete(recent.keys().next().value!);
+    }
+    return signature;
+  };
   return {
     seedDuplicate(text: string): SeedMatch | undefined {
       const same = exact.get(normaliseWhitespace(text));
       if (same !== undefined) return { seedId: same, similarity: 1, exact: true };
-      const near = seedIndex.nearest(text, SEED_DUPLICATE_THRESHOLD);
+      const near = seedIndex.nearestSignature(signatureOf(text), SEED_DUPLICATE_THRESHOLD);
       return near && { seedId: near.key, similarity: near.similarity, exact: false };
     },
     sampleDuplicate(text: string) {
-      const near = samples.nearest(text, SAMPLE_DUPLICATE_THRESHOLD);
+      const near = samples.nearestSignature(signatureOf(text), SAMPLE_DUPLICATE_THRESHOLD);
       return near && { index: near.key, similarity: near.similarity };
     },
     accept(index: number, text: string) {
-      samples.add(index, text);
+      const signature = signatureOf(text);
+      recent.delete(text);
+      samples.addSignature(index, signature);
     },
   };
 }
