@@ -93,6 +93,7 @@ async function main() {
           number_of_samples: n,
           generation_model: 'openai/gpt-4.1',
           skip_outline: true,
+          evaluate_after: false,
         }),
       });
       let view: Record<string, unknown>;

@@ -123,6 +123,7 @@ export async function createContext(
       accounting,
       secretBox,
       runOutput,
+      evaluations,
     );
     jobs.register(RUN_JOB, runs.runJob);
     return {

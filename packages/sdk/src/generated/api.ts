@@ -1192,6 +1192,8 @@ export interface paths {
             /** @description Stored encrypted; never returned */
             databricks_client_secret?: string;
             enable_revisions?: boolean;
+            /** @description Evaluate the run when it succeeds (default true) */
+            evaluate_after?: boolean;
             filtering_types?: string[];
             generation_model?: string;
             generation_thinking_budget?: number | null;
@@ -3613,6 +3615,8 @@ export interface components {
     };
     RunRuntimeParams: {
       enable_revisions: boolean;
+      /** @description Present (false) when the run asked not to be evaluated */
+      evaluate_after?: boolean;
       /** @description Filtering types that were applied */
       filtering_types: string[];
       generation_model: string;
@@ -3637,6 +3641,8 @@ export interface components {
     };
     RunRuntimeParamsInput: {
       enable_revisions: boolean;
+      /** @description Present (false) when the run asked not to be evaluated */
+      evaluate_after?: boolean;
       /** @description Filtering types that were applied */
       filtering_types: string[];
       generation_model: string;

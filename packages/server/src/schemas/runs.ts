@@ -23,6 +23,7 @@ export const RunRuntimeParamsSchema = z
     skip_outline: z.boolean().nullable(),
     tools: z.array(z.string()).nullable(),
     sql_validation_level: z.enum(SQL_VALIDATION_LEVELS).nullable(),
+    evaluate_after: z.boolean().optional().describe('Present (false) when the run asked not to be evaluated'),
   })
   .meta({ id: 'RunRuntimeParams' });
 
@@ -85,6 +86,7 @@ export const CreateRunBody = z
     skip_outline: z.boolean().optional(),
     tools: z.array(z.string()).nullable().optional(),
     sql_validation_level: z.enum(SQL_VALIDATION_LEVELS).nullable().optional(),
+    evaluate_after: z.boolean().optional().describe('Evaluate the run when it succeeds (default true)'),
     databricks_client_id: z.string().optional(),
     databricks_client_secret: z.string().optional().describe('Stored encrypted; never returned'),
     databricks_api_base: z.url().optional(),

@@ -35,6 +35,8 @@ export interface CreateRunInput {
   skip_outline?: boolean;
   tools?: string[] | null;
   sql_validation_level?: SqlValidationLevel | null;
+  /** Evaluate the run when it succeeds (default true). */
+  evaluate_after?: boolean;
   databricks_client_id?: string;
   databricks_client_secret?: string;
   databricks_api_base?: string;

@@ -86,6 +86,8 @@ export class RunService {
     private readonly accounting: LlmAccounting,
     private readonly secrets: SecretBox,
     private readonly output: RunOutputStore,
+    /** Starts the automatic evaluation when a run succeeds (unless the run asked not to). */
+    private readonly evaluations?: { startForRun(runId: string): Promise<unknown> },
   ) {
     this.sampleWriter = new RunSampleWriter(db);
   }
@@ -127,6 +129,7 @@ export class RunService {
     if (input.databricks_client_secret)
       payload.sealedDatabricks = this.secrets.seal(input.databricks_client_secret);
     const runtime = {
+      ...(input.evaluate_after === false ? { evaluate_after: false } : {}),
       ...params,
       ...(input.databricks_client_id ? { databricks_client_id: input.databricks_client_id } : {}),
       ...(input.databricks_api_base ? { databricks_api_base: input.databricks_api_base } : {}),
@@ -504,6 +507,8 @@ export class RunService {
     }
     await this.output.write(runId, ctx);
     await this.finish(runId, 'SUCCEEDED', null);
+    // The evaluation is its own job; failing to start it must not fail the run.
+    await this.evaluations?.startForRun(runId).catch(() => undefined);
   }
 
   private async finish(runId: string, status: RunStatus, error: string | null): Promise<void> {

@@ -25,7 +25,8 @@ async function settledSpec(body: Record<string, unknown>): Promise<string> {
 }
 
 async function runToEnd(body: Record<string, unknown>) {
-  const res = await post('/api/dataframer/runs/', body);
+  // Automatic evaluations would add model calls to the fake's log; the one test that wants them says so.
+  const res = await post('/api/dataframer/runs/', { evaluate_after: false, ...body });
   expect(res.statusCode, res.body).toBe(202);
   await h.ctx.jobs.idle(60_000);
   return (await get(`/api/dataframer/runs/${res.json().id}/`)).json();
@@ -290,6 +291,7 @@ describe('generation runs', () => {
   it('cancels a run within seconds and keeps what was done', async () => {
     fake.setLatency(400);
     const res = await post('/api/dataframer/runs/', {
+      evaluate_after: false,
       spec_id: ids.ticketsSpec,
       number_of_samples: 200,
       generation_model: 'openai/gpt-4.1',
@@ -446,6 +448,32 @@ describe('generation runs', () => {
     const sample = (await get(`/api/dataframer/runs/${run.id}/samples/`)).json().samples[0];
     expect(sample.revisions).toBe(1);
     expect(critiques).toBe(2);
+  });
+
+  it('evaluates a run when it succeeds, unless asked not to', async () => {
+    const run = await runToEnd({
+      spec_id: ids.claimsSpec,
+      number_of_samples: 20,
+      generation_model: 'openframer/statistical',
+      evaluate_after: true,
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    await h.ctx.jobs.idle(30_000);
+    const evaluations = (await get(`/api/dataframer/runs/${run.id}/evaluations/`)).json();
+    expect(evaluations).toHaveLength(1);
+    expect(evaluations[0]).toMatchObject({
+      run_id: run.id,
+      status: 'SUCCEEDED',
+      evaluation_model: 'openframer/statistical',
+    });
+    const quiet = await runToEnd({
+      spec_id: ids.claimsSpec,
+      number_of_samples: 5,
+      generation_model: 'openframer/statistical',
+    });
+    expect(quiet.runtime_params.evaluate_after).toBe(false);
+    await h.ctx.jobs.idle(30_000);
+    expect((await get(`/api/dataframer/runs/${quiet.id}/evaluations/`)).json()).toEqual([]);
   });
 
   it('rejects bad run requests with 4xx naming the field', async () => {

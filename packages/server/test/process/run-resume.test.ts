@@ -88,6 +88,7 @@ it('a run killed mid-way (SIGKILL) resumes at the next start to exactly N sample
         number_of_samples: N,
         generation_model: 'openai/gpt-4.1',
         skip_outline: true,
+        evaluate_after: false,
       }),
     });
     expect(run.status).toBe(202);
