@@ -33,3 +33,22 @@ export class SecretBox {
     );
   }
 }
+
+/**
+ * A job's Databricks credentials: the client id and API base from its params, the secret sealed in its
+ * payload (never in the params, which the API returns).
+ */
+export function databricksCredentials(
+  secrets: SecretBox,
+  params: Record<string, unknown>,
+  sealedSecret: string | undefined,
+): { databricks: { clientId: string; clientSecret: string; apiBase: string } } | undefined {
+  if (!sealedSecret || !params.databricks_client_id || !params.databricks_api_base) return undefined;
+  return {
+    databricks: {
+      clientId: String(params.databricks_client_id),
+      clientSecret: secrets.open(sealedSecret),
+      apiBase: String(params.databricks_api_base),
+    },
+  };
+}

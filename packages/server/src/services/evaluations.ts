@@ -19,7 +19,6 @@ import {
   STATISTICAL_MODEL,
 } from '@openframer/core';
 import type { Kysely, Selectable } from 'kysely';
-import { parse as parseYaml } from 'yaml';
 import type { Principal } from '../auth/service.js';
 import type { BlobStore } from '../blobs/store.js';
 import {
@@ -32,6 +31,7 @@ import type { Database } from '../db/index.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import { newId, nowIso } from '../util.js';
 import type { LlmAccounting } from './llm-accounting.js';
+import { loadRunSpec } from './run-spec.js';
 import { loadSeedCorpus } from './seed-corpus.js';
 
 export const EVALUATION_JOB = 'evaluation';
@@ -127,7 +127,7 @@ export class EvaluationService {
   private readonly db: Kysely<EvaluationDatabase>;
 
   constructor(
-    db: Kysely<Database>,
+    private readonly baseDb: Kysely<Database>,
     private readonly blobs: BlobStore,
     private readonly jobs: JobRunner,
     private readonly llm: LlmGateway,
@@ -136,7 +136,7 @@ export class EvaluationService {
     private readonly accounting: LlmAccounting,
     private readonly log?: { warn(obj: object, msg: string): void },
   ) {
-    this.db = withEvaluationTables(db);
+    this.db = withEvaluationTables(baseDb);
   }
 
   /** `POST /evaluations/`: the run must be the caller's and SUCCEEDED; the model usable for evaluation. */
@@ -490,20 +490,7 @@ export class EvaluationService {
       .selectAll()
       .where('id', '=', row.run_id)
       .executeTakeFirstOrThrow();
-    const spec = await this.db
-      .selectFrom('specs')
-      .selectAll()
-      .where('id', '=', run.spec_id)
-      .executeTakeFirstOrThrow();
-    const version = await this.db
-      .selectFrom('spec_versions')
-      .select('content_yaml')
-      .where('spec_id', '=', run.spec_id)
-      .where('version', '=', run.spec_version)
-      .executeTakeFirstOrThrow();
-    const content = parseSpecYaml(version.content_yaml);
-    const metadata =
-      (parseYaml(version.content_yaml) as { metadata?: { columns?: string[] } } | null)?.metadata ?? {};
+    const { spec, content, metadata } = await loadRunSpec(this.baseDb, run);
     const rows = await this.db
       .selectFrom('run_samples')
       .select(['idx', 'assignment', 'output'])

@@ -18,13 +18,12 @@ import {
   STATISTICAL_MODEL,
 } from '@openframer/core';
 import type { Kysely, Selectable } from 'kysely';
-import { parse as parseYaml } from 'yaml';
 import type { Principal } from '../auth/service.js';
 import type { BlobStore } from '../blobs/store.js';
 import type { Database } from '../db/index.js';
 import type { RunTable } from '../db/schema.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
-import type { SecretBox } from '../secrets.js';
+import { databricksCredentials, type SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
 import type { LlmAccounting } from './llm-accounting.js';
 import { offlineOutcomes } from './run-offline.js';
@@ -32,6 +31,7 @@ import type { RunOutputStore } from './run-output.js';
 import { type CreateRunInput, resolveRunParams } from './run-params.js';
 import { RunSampleWriter } from './run-sample-writer.js';
 import { seedExamples, shapeOf } from './run-shape.js';
+import { loadRunSpec } from './run-spec.js';
 import { loadSeedCorpus } from './seed-corpus.js';
 
 export const RUN_JOB = 'generation-run';
@@ -340,20 +340,7 @@ export class RunService {
       .where('status', 'in', ['PENDING', 'PROCESSING'])
       .execute();
     const params = JSON.parse(run.runtime_params) as RunParams & Record<string, unknown>;
-    const spec = await this.db
-      .selectFrom('specs')
-      .selectAll()
-      .where('id', '=', run.spec_id)
-      .executeTakeFirstOrThrow();
-    const version = await this.db
-      .selectFrom('spec_versions')
-      .select('content_yaml')
-      .where('spec_id', '=', run.spec_id)
-      .where('version', '=', run.spec_version)
-      .executeTakeFirstOrThrow();
-    const content = parseSpecYaml(version.content_yaml);
-    const metadata =
-      (parseYaml(version.content_yaml) as { metadata?: { columns?: string[] } }).metadata ?? {};
+    const { spec, content, metadata } = await loadRunSpec(this.db, run);
 
     await this.ensurePlan(run, content);
 
@@ -382,7 +369,7 @@ export class RunService {
       shape: shapeOf(corpus, tableFormat),
       seeds: seedExamples(corpus),
       params,
-      credentials: this.databricksCredentials(params, job.payload),
+      credentials: databricksCredentials(this.secrets, params, job.payload.sealedDatabricks),
     };
 
     const pendingRows = await this.db
@@ -561,18 +548,6 @@ export class RunService {
       .executeTakeFirst();
     const t = file?.file_type;
     return t === 'csv' || t === 'json' || t === 'jsonl' ? t : undefined;
-  }
-
-  private databricksCredentials(params: Record<string, unknown>, payload: RunJobPayload) {
-    if (!payload.sealedDatabricks || !params.databricks_client_id || !params.databricks_api_base)
-      return undefined;
-    return {
-      databricks: {
-        clientId: String(params.databricks_client_id),
-        clientSecret: this.secrets.open(payload.sealedDatabricks),
-        apiBase: String(params.databricks_api_base),
-      },
-    };
   }
 }
 

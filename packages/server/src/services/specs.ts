@@ -21,7 +21,7 @@ import type { BlobStore } from '../blobs/store.js';
 import type { Database } from '../db/index.js';
 import type { SpecTable } from '../db/schema.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
-import type { SecretBox } from '../secrets.js';
+import { databricksCredentials, type SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { LlmAccounting } from './llm-accounting.js';
@@ -290,7 +290,7 @@ export class SpecService {
                 extrapolateValues: params.extrapolate_values === true,
                 extrapolateAxes: params.extrapolate_axes === true,
               },
-              credentials: this.databricksCredentials(params, job.payload),
+              credentials: databricksCredentials(this.secrets, params, job.payload.sealedDatabricks),
               contextWindow: this.catalog.find((m) => m.id === model)?.context_window,
             },
             { llm: this.llm },
@@ -347,18 +347,6 @@ export class SpecService {
         .execute();
     }
   };
-
-  private databricksCredentials(params: Record<string, unknown>, payload: SpecJobPayload) {
-    if (!payload.sealedDatabricks || !params.databricks_client_id || !params.databricks_api_base)
-      return undefined;
-    return {
-      databricks: {
-        clientId: String(params.databricks_client_id),
-        clientSecret: this.secrets.open(payload.sealedDatabricks),
-        apiBase: String(params.databricks_api_base),
-      },
-    };
-  }
 
   private async latestVersion(specId: string) {
     return this.db
