@@ -30,6 +30,7 @@ import {
   sleep,
   startServer,
 } from './lib/harness.js';
+import { ORDERS_HEADER, orderRows } from './lib/orders-csv.js';
 
 const FILE_LIMIT = 50 * MB; // SINGLE_FILE per-file limit of the server
 const TARGET_BYTES = FILE_LIMIT - 512; // just under it
@@ -40,90 +41,26 @@ const SAMPLE_MS = 20;
 
 // ---------- CSV generation (deterministic, so every run uploads the same bytes) ----------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const CATEGORIES = [
-  'electronics',
-  'grocery',
-  'apparel',
-  'home & garden',
-  'toys',
-  'books',
-  'sports',
-  'beauty',
-];
-const REGIONS = ['north', 'south', 'east', 'west', 'central', 'Zürich', 'São Paulo', 'Île-de-France'];
-const WORDS = (
-  'customer asked about delivery window package arrived damaged refund issued replacement sent ' +
-  'great quality will order again size runs small colour differs from photo courier left at door ' +
-  'requested gift wrap invoice attached promo code applied loyalty points redeemed backorder expected ' +
-  'next week warehouse delay address corrected phone support escalated resolved on first contact'
-).split(' ');
-
-function notes(rand: () => number): string {
-  const n = 3 + Math.floor(rand() * 14);
-  const words: string[] = [];
-  for (let i = 0; i < n; i++) {
-    let w = WORDS[Math.floor(rand() * WORDS.length)]!;
-    if (i > 0 && rand() < 0.04) w = `${w},`; // commas inside the field: must be quoted
-    words.push(w);
-  }
-  let text = words.join(' ').replace(/,$/, '');
-  if (rand() < 0.05) text = `said "${text}"`; // embedded quotes, escaped as ""
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
 function generateCsv(path: string): { bytes: number; rows: number; quoted: number; ms: number } {
   const t0 = performance.now();
-  const rand = mulberry32(20261123);
   const fd = openSync(path, 'w');
-  const header = 'id,order_date,shipped_at,category,region,amount,quantity,notes\n';
-  let bytes = 0;
+  let bytes = ORDERS_HEADER.length;
   let rows = 0;
   let quoted = 0;
-  let batch: string[] = [];
-  let batchBytes = 0;
+  let batch: string[] = [ORDERS_HEADER];
+  let batchBytes = ORDERS_HEADER.length;
   const flush = () => {
     if (batch.length === 0) return;
     writeSync(fd, Buffer.from(batch.join(''), 'utf8'));
     batch = [];
     batchBytes = 0;
   };
-  batch.push(header);
-  batchBytes += header.length;
-  bytes += header.length;
-  const start = Date.UTC(2023, 0, 1);
-  for (;;) {
-    const day = new Date(start + Math.floor(rand() * 700) * 86_400_000);
-    const shipped = new Date(day.getTime() + Math.floor(rand() * 5 * 86_400_000));
-    const text = notes(rand);
-    const row =
-      `${rows + 1},` +
-      `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())},` +
-      `${shipped.toISOString()},` +
-      `${CATEGORIES[Math.floor(rand() * CATEGORIES.length)]},` +
-      `${REGIONS[Math.floor(rand() * REGIONS.length)]},` +
-      `${(rand() * 2000).toFixed(2)},` +
-      `${1 + Math.floor(rand() * 20)},` +
-      `${text}\n`;
-    const len = Buffer.byteLength(row, 'utf8');
-    if (bytes + len > TARGET_BYTES) break;
-    batch.push(row);
-    batchBytes += len;
-    bytes += len;
+  for (const r of orderRows(TARGET_BYTES)) {
+    batch.push(r.row);
+    batchBytes += r.bytes;
+    bytes += r.bytes;
     rows++;
-    if (text.startsWith('"')) quoted++;
+    if (r.quoted) quoted++;
     if (batchBytes >= MB) flush();
   }
   flush();
