@@ -7,7 +7,7 @@
 
 import { startFakeOpenAI } from '../packages/core/test/support/fake-openai.js';
 import { readExample } from '../packages/server/test/support/examples.js';
-import { variedWriter } from '../packages/server/test/support/writer.js';
+import { ticketsSpecReply, variedWriter } from '../packages/server/test/support/writer.js';
 import {
   API_KEY,
   fmt,
@@ -24,23 +24,6 @@ import {
 const CAP = 32;
 const N = Number(process.env.BENCH_RUNS_N ?? 2000);
 const BIG_N = Number(process.env.BENCH_RUNS_BIG_N ?? 20000);
-
-const specReply = {
-  description: 'Customer support tickets',
-  requirements: ['Starts with a subject line'],
-  data_property_variations: [
-    {
-      property_name: 'topic',
-      property_description: 'What it is about',
-      values: [
-        { value: 'refund', percent: 50 },
-        { value: 'bug', percent: 30 },
-        { value: 'feature', percent: 20 },
-      ],
-      conditional: null,
-    },
-  ],
-};
 
 async function main() {
   hardTimeLimit(25 * 60_000, 'bench/runs');
@@ -65,7 +48,7 @@ async function main() {
       form.append('files', new Blob([readExample(`support-tickets/${name}`)]), name);
     }
     const dataset = await api('/api/dataframer/seed-datasets/create/', { method: 'POST', body: form });
-    fake.setHandler(() => ({ json: specReply }));
+    fake.setHandler(() => ({ json: ticketsSpecReply }));
     const spec = await api('/api/dataframer/specs/', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -4,7 +4,7 @@ import type { EvaluationService } from '../../src/services/evaluations.js';
 import { folderOfFiles, readExample } from '../support/examples.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { file, multipart } from '../support/multipart.js';
-import { variedWriter } from '../support/writer.js';
+import { ticketsSpecReply, variedWriter } from '../support/writer.js';
 
 let h: Harness;
 let fake: FakeOpenAI;
@@ -105,22 +105,7 @@ beforeAll(async () => {
     spec_generation_model_name: 'openframer/statistical',
   });
   fake.setHandler(() => ({
-    json: {
-      description: 'Customer support tickets',
-      requirements: ['Starts with a subject line'],
-      data_property_variations: [
-        {
-          property_name: 'topic',
-          property_description: 'What it is about',
-          values: [
-            { value: 'refund', percent: 50 },
-            { value: 'bug', percent: 30 },
-            { value: 'feature', percent: 20 },
-          ],
-          conditional: null,
-        },
-      ],
-    },
+    json: ticketsSpecReply,
   }));
   ids.ticketsSpec = await settledSpec({
     name: 'tickets',

@@ -58,3 +58,21 @@ export function variedWriter(body: ChatBody, ctx: FakeHandlerContext): FakeReply
   const example = exampleFromSchema(schema.schema, schema.schema, 0);
   return { json: vary(example, String(ctx.index)) };
 }
+
+/** What a model answers when asked for the support-tickets spec: one `topic` axis, refund 50 / bug 30 / feature 20. */
+export const ticketsSpecReply = {
+  description: 'Customer support tickets',
+  requirements: ['Starts with a subject line'],
+  data_property_variations: [
+    {
+      property_name: 'topic',
+      property_description: 'What it is about',
+      values: [
+        { value: 'refund', percent: 50 },
+        { value: 'bug', percent: 30 },
+        { value: 'feature', percent: 20 },
+      ],
+      conditional: null,
+    },
+  ],
+};
