@@ -89,3 +89,47 @@ export type Health = Schemas['Health'];
 export type Model = Schemas['Model'];
 export type ModelListResponse = JsonResponse<'/api/dataframer/models/', 'get', 200>;
 export type RotatedApiKey = Schemas['RotatedApiKey'];
+
+// Evaluations
+export type Evaluation = Schemas['Evaluation'];
+export type EvaluationSummary = Schemas['EvaluationSummary'];
+export type EvaluationStatus = Evaluation['status'];
+export type EvaluationChatMessage = Schemas['EvaluationChatMessage'];
+export type EvaluationCreateParams = JsonBody<'/api/dataframer/evaluations/', 'post'>;
+export type EvaluationListParams = QueryParams<'/api/dataframer/evaluations/', 'get'>;
+/** `include_samples: false` leaves `sample_classifications` out; it travels as a query string. */
+export interface EvaluationRetrieveParams {
+  include_samples?: boolean;
+}
+export type EvaluationChatParams = JsonBody<'/api/dataframer/evaluations/{evaluation_id}/chat/', 'post'>;
+export type RunEvaluationCreateParams = JsonBody<'/api/dataframer/runs/{run_id}/evaluations/', 'post'>;
+export type RunEvaluationListParams = QueryParams<'/api/dataframer/runs/{run_id}/evaluations/', 'get'>;
+
+// Human labels
+export type HumanLabel = Schemas['HumanLabel'];
+export type HumanLabelCreateParams = JsonBody<'/api/dataframer/runs/{run_id}/human-labels/', 'post'>;
+export type HumanLabelListParams = QueryParams<'/api/dataframer/runs/{run_id}/human-labels/', 'get'>;
+export type HumanLabelUpdateParams = JsonBody<'/api/dataframer/human-labels/{label_id}/', 'put'>;
+
+// Anonymization runs
+export type AnonymizationRun = Schemas['AnonymizationRun'];
+export type AnonymizationStatus = AnonymizationRun['status'];
+export type AnonymizedFile = AnonymizationRun['anonymized_files'][number];
+export type AnonymizationRunCreateParams = JsonBody<'/api/dataframer/anonymization-runs/', 'post'>;
+export type AnonymizationRunListParams = QueryParams<'/api/dataframer/anonymization-runs/', 'get'>;
+export type AnonymizationDatasetCreateParams = JsonBody<
+  '/api/dataframer/anonymization-runs/{run_id}/create-dataset/',
+  'post'
+>;
+/** 200: the ZIP of anonymized files is ready behind a signed link valid one hour. */
+export type AnonymizationZipLink = JsonResponse<
+  '/api/dataframer/anonymization-runs/{run_id}/files/download/',
+  'get',
+  200
+>;
+/** 202: the ZIP is being built; call again shortly. */
+export type AnonymizationZipPending = JsonResponse<
+  '/api/dataframer/anonymization-runs/{run_id}/files/download/',
+  'get',
+  202
+>;

@@ -15,14 +15,12 @@ import type { Kysely } from 'kysely';
 import { requireApiKey } from './auth/plugin.js';
 import { AuthService } from './auth/service.js';
 import { LocalBlobStore } from './blobs/local.js';
-import { S3BlobStore } from './blobs/s3.js';
 import { UrlSigner } from './blobs/signing.js';
 import type { BlobStore } from './blobs/store.js';
 import type { ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
 import { errorHandler } from './errors.js';
-import { BullMqJobRunner } from './jobs/bullmq.js';
 import { LocalJobRunner } from './jobs/local.js';
 import type { JobRunner } from './jobs/runner.js';
 import { loadLlmConfig } from './llm-config.js';
@@ -86,7 +84,7 @@ export async function createContext(
       secret,
       config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.port}`,
     );
-    const jobs = createJobRunner(config, database.db);
+    const jobs = await createJobRunner(config, database.db);
     const auth = new AuthService(database.db, config);
     if (config.init) await auth.ensureInitKey(config.init);
     const llmConfig = loadLlmConfig(env);
@@ -158,6 +156,8 @@ export async function createContext(
 /** Files under the data dir, or an S3-compatible bucket when OPENFRAMER_S3_BUCKET is set (checked now). */
 async function createBlobStore(config: ServerConfig): Promise<BlobStore> {
   if (!config.s3) return new LocalBlobStore(config.dataDir);
+  // Loaded only when configured: the AWS SDK adds ~26 MB to every process that imports it.
+  const { S3BlobStore } = await import('./blobs/s3.js');
   const store = new S3BlobStore(config.s3);
   try {
     await store.verify();
@@ -169,8 +169,10 @@ async function createBlobStore(config: ServerConfig): Promise<BlobStore> {
 }
 
 /** The in-process runner, or BullMQ dispatch across instances when OPENFRAMER_REDIS_URL is set. */
-function createJobRunner(config: ServerConfig, db: Kysely<Database>): JobRunner {
+async function createJobRunner(config: ServerConfig, db: Kysely<Database>): Promise<JobRunner> {
   if (!config.redisUrl) return new LocalJobRunner(db, { concurrency: config.jobConcurrency });
+  // Loaded only when configured, like the S3 store (BullMQ and ioredis: ~25 MB).
+  const { BullMqJobRunner } = await import('./jobs/bullmq.js');
   return new BullMqJobRunner(db, {
     concurrency: config.jobConcurrency,
     redisUrl: config.redisUrl,
