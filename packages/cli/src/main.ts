@@ -7,7 +7,9 @@ import {
   JobFailedError,
 } from '@openframer/sdk';
 import { Command, CommanderError, Option } from 'commander';
+import { anonymizeCommand } from './commands/anonymize.js';
 import { datasetsCommand } from './commands/datasets.js';
+import { evaluationsCommand } from './commands/evaluations.js';
 import { generateCommand } from './commands/generate.js';
 import { keysCommand } from './commands/keys.js';
 import { modelsCommand } from './commands/models.js';
@@ -46,6 +48,8 @@ export function buildProgram(): Command {
     datasetsCommand(),
     specsCommand(),
     runsCommand(),
+    evaluationsCommand(),
+    anonymizeCommand(),
     modelsCommand(),
     generateCommand(),
   ]) {

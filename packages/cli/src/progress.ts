@@ -68,10 +68,9 @@ export class ProgressReporter {
   describe(p: JobProgress): string {
     const elapsed = (this.now() - this.started) / 1000;
     const label = `${p.kind} ${p.id.slice(0, 8)} ${p.status}`;
-    if (p.kind === 'spec') {
-      return [label, `${duration(elapsed)} elapsed`, p.total_cost ? dollars(p.total_cost) : undefined]
-        .filter(Boolean)
-        .join(' · ');
+    if (p.kind !== 'run') {
+      const cost = 'total_cost' in p && p.total_cost ? dollars(p.total_cost) : undefined;
+      return [label, `${duration(elapsed)} elapsed`, cost].filter(Boolean).join(' · ');
     }
     const finished = p.samples_completed + p.samples_failed;
     const now = this.now();

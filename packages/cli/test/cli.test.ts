@@ -30,13 +30,26 @@ describe('help and usage errors (exit 2)', () => {
   it('--help lists the commands, the exit codes and an example, everywhere', async () => {
     const top = await runCli(['--help'], ISOLATED_ENV);
     expect(top.code).toBe(0);
-    for (const name of ['serve', 'keys', 'datasets', 'specs', 'runs', 'models', 'generate', 'Exit codes']) {
+    for (const name of [
+      'serve',
+      'keys',
+      'datasets',
+      'specs',
+      'runs',
+      'evaluations',
+      'anonymize',
+      'models',
+      'generate',
+      'Exit codes',
+    ]) {
       expect(top.stdout).toContain(name);
     }
     for (const args of [
       ['datasets', 'create'],
       ['specs', 'edit'],
       ['runs', 'create'],
+      ['evaluations', 'create'],
+      ['anonymize'],
       ['generate'],
       ['keys', 'rotate'],
     ]) {

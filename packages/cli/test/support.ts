@@ -49,8 +49,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `openframer serve` as a real process on a fresh data dir, with a key for each of two companies. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * `openframer serve` as a real process on a fresh data dir, with a key for each of two companies.
+ * `serverEnv` adds variables for the server alone (e.g. OPENFRAMER_LLM_BASE_URL of a fake model server).
+ */
+export async function startTestServer(serverEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'openframer-cli-'));
   const config = loadConfig({ OPENFRAMER_DATA_DIR: dataDir, OPENFRAMER_LOG_LEVEL: 'silent' });
   const database = await openDatabase(config);
@@ -65,7 +68,7 @@ export async function startTestServer(): Promise<TestServer> {
     await database.close();
   }
   // At info level: spawnServer waits for the "listening on" line.
-  const server = await spawnServer({ ...ISOLATED_ENV, OPENFRAMER_DATA_DIR: dataDir });
+  const server = await spawnServer({ ...ISOLATED_ENV, ...serverEnv, OPENFRAMER_DATA_DIR: dataDir });
   const env = (key = keyA) => ({ ...ISOLATED_ENV, OPENFRAMER_BASE_URL: server.url, OPENFRAMER_API_KEY: key });
   return {
     server,

@@ -1,16 +1,21 @@
 import { APIClient, type ClientOptions } from './core/api-client.js';
 import * as Errors from './core/errors.js';
 import {
+  type AnonymizationRunTarget,
+  type EvaluationTarget,
+  type JobTarget,
   type RunTarget,
   resolveTarget,
   type SpecTarget,
   type WaitOptions,
+  waitForAnonymizationRun,
+  waitForEvaluation,
   waitForRun,
   waitForSpec,
 } from './lib/wait.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { DataframerResource } from './resources/dataframer/index.js';
-import type { Run, Spec } from './types.js';
+import type { AnonymizationRun, Evaluation, Run, Spec } from './types.js';
 
 /**
  * Client for the DataFramer REST API as OpenFramer serves it, shaped like DataFramer's official SDK:
@@ -61,22 +66,35 @@ export class Dataframer extends APIClient {
   }
 
   /**
-   * Waits for a run or spec to finish and resolves with its final state. Runs are followed through the
-   * event stream, with polling when it is unavailable; specs are polled. A job that ends FAILED or
-   * CANCELED throws `JobFailedError` (its `job` holds the final object, `jobError` the reason).
+   * Waits for a run, spec, evaluation or anonymization run to finish and resolves with its final state.
+   * Runs are followed through the event stream, with polling when it is unavailable; the others are
+   * polled. A job that ends FAILED or CANCELED throws `JobFailedError` (its `job` holds the final object,
+   * `jobError` the reason).
    *
-   * Pass what the SDK returned (`runs.create(...)`, `runs.retrieve(...)`, `specs.create(...)`, ...), or
-   * `{ run_id }` / `{ spec_id }`.
+   * Pass what the SDK returned (`runs.create(...)`, `specs.create(...)`, `evaluations.create(...)`,
+   * `anonymizationRuns.create(...)`, ...), or `{ run_id }` / `{ spec_id }` / `{ evaluation_id }` /
+   * `{ anonymization_run_id }`.
    */
+  waitFor(target: EvaluationTarget, options?: WaitOptions): Promise<Evaluation>;
+  waitFor(target: AnonymizationRunTarget, options?: WaitOptions): Promise<AnonymizationRun>;
   waitFor(target: RunTarget, options?: WaitOptions): Promise<Run>;
   waitFor(target: SpecTarget, options?: WaitOptions): Promise<Spec>;
-  waitFor(target: RunTarget | SpecTarget, options?: WaitOptions): Promise<Run | Spec> {
+  waitFor(target: JobTarget, options?: WaitOptions): Promise<Run | Spec | Evaluation | AnonymizationRun> {
     let job: ReturnType<typeof resolveTarget>;
     try {
       job = resolveTarget(target);
     } catch (err) {
       return Promise.reject(err);
     }
-    return job.kind === 'run' ? waitForRun(this, job.id, options) : waitForSpec(this, job.id, options);
+    switch (job.kind) {
+      case 'run':
+        return waitForRun(this, job.id, options);
+      case 'spec':
+        return waitForSpec(this, job.id, options);
+      case 'evaluation':
+        return waitForEvaluation(this, job.id, options);
+      case 'anonymization_run':
+        return waitForAnonymizationRun(this, job.id, options);
+    }
   }
 }

@@ -30,12 +30,15 @@ export {
   UnprocessableEntityError,
 } from './core/errors.js';
 export type { components, paths } from './generated/api.js';
-export type { RunHandle, SpecHandle } from './lib/jobs.js';
+export type { JobKind, RunHandle, SpecHandle } from './lib/jobs.js';
 export { extractZip } from './lib/unzip.js';
 export { datasetNameFor, fileFromPath, type PlannedFile, planUpload, type UploadPlan } from './lib/upload.js';
 export {
+  type AnonymizationRunTarget,
   DEFAULT_POLL_INTERVAL_MS,
+  type EvaluationTarget,
   type JobProgress,
+  type JobTarget,
   type RunTarget,
   type SpecTarget,
   type WaitOptions,

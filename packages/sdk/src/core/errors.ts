@@ -1,4 +1,4 @@
-import type { Run, Spec } from '../types.js';
+import type { AnonymizationRun, Evaluation, Run, Spec } from '../types.js';
 
 /**
  * Error classes with the names and fields of DataFramer's official SDK, so `catch` blocks written for it
@@ -124,17 +124,17 @@ export class APIUserAbortError extends APIError {
 }
 
 /**
- * `waitFor` saw the job end FAILED or CANCELED. `job` is the final object (a Run or a Spec) and
+ * `waitFor` saw the job end FAILED or CANCELED. `job` is the final object (a Run, Spec, Evaluation or AnonymizationRun) and
  * `jobError` the server's reason, so callers can report it without another request.
  */
 export class JobFailedError extends DataframerError {
   override name = 'JobFailedError';
   constructor(
-    readonly kind: 'run' | 'spec',
+    readonly kind: 'run' | 'spec' | 'evaluation' | 'anonymization_run',
     readonly id: string,
     readonly status: 'FAILED' | 'CANCELED',
     readonly jobError: string | null,
-    readonly job: Run | Spec,
+    readonly job: Run | Spec | Evaluation | AnonymizationRun,
   ) {
     super(`${kind} ${id} ended ${status}${jobError ? `: ${jobError}` : ''}`);
   }

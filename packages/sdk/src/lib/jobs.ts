@@ -7,16 +7,20 @@ export type RunHandle = RunCreateResponse & { readonly [jobKind]: 'run' };
 /** What `specs.create` returns: `{id}`, remembered as a spec. */
 export type SpecHandle = SpecCreateResponse & { readonly [jobKind]: 'spec' };
 
+/** The kinds of job `client.waitFor` can follow. */
+export type JobKind = 'run' | 'spec' | 'evaluation' | 'anonymization_run';
+
 // Kept beside the object rather than on it, so the JSON the server sent stays exactly what it sent.
-const kinds = new WeakMap<object, 'run' | 'spec'>();
+const kinds = new WeakMap<object, JobKind>();
 
 export function tagJob<T extends object>(value: T, kind: 'run'): T & RunHandle;
 export function tagJob<T extends object>(value: T, kind: 'spec'): T & SpecHandle;
-export function tagJob<T extends object>(value: T, kind: 'run' | 'spec') {
+export function tagJob<T extends object>(value: T, kind: 'evaluation' | 'anonymization_run'): T;
+export function tagJob<T extends object>(value: T, kind: JobKind) {
   kinds.set(value, kind);
   return value;
 }
 
-export function taggedKind(value: object): 'run' | 'spec' | undefined {
+export function taggedKind(value: object): JobKind | undefined {
   return kinds.get(value);
 }

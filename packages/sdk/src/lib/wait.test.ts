@@ -162,3 +162,55 @@ describe('waitFor on a spec', () => {
     await expect(clientFor(server).waitFor({ id: 'x' } as never)).rejects.toBeInstanceOf(DataframerError);
   });
 });
+
+describe('waitFor on an evaluation or an anonymization run', () => {
+  it('polls an evaluation lean (include_samples=false), then fetches it whole; an evaluation is not its run', async () => {
+    let polls = 0;
+    server = await scriptedServer((req, res) => {
+      if (req.method === 'POST') {
+        return json(res, 201, { id: 'ev-1', run_id: RUN_ID, status: 'PENDING', conformance_score: null });
+      }
+      polls++;
+      json(res, 200, {
+        id: 'ev-1',
+        run_id: RUN_ID,
+        status: polls < 2 ? 'PROCESSING' : 'SUCCEEDED',
+        conformance_score: polls < 2 ? null : 87,
+        total_cost: 0,
+        error_message: null,
+        sample_classifications: req.url?.includes('include_samples=false') ? [] : [{ sample_index: 0 }],
+      });
+    });
+    const client = clientFor(server);
+    const created = await client.dataframer.evaluations.create({ run_id: RUN_ID });
+    const seen: JobProgress[] = [];
+    const evaluation = await client.waitFor(created, { pollIntervalMs: 10, onProgress: (p) => seen.push(p) });
+    expect(evaluation).toMatchObject({ id: 'ev-1', conformance_score: 87 });
+    expect(evaluation.sample_classifications).toHaveLength(1);
+    expect(seen.map((p) => [p.kind, p.status])).toEqual([
+      ['evaluation', 'PROCESSING'],
+      ['evaluation', 'SUCCEEDED'],
+    ]);
+    const gets = server.requests.filter((r) => r.method === 'GET').map((r) => r.url);
+    expect(gets.at(-1)).toBe('/api/dataframer/evaluations/ev-1/');
+    expect(
+      gets.slice(0, -1).every((u) => u === '/api/dataframer/evaluations/ev-1/?include_samples=false'),
+    ).toBe(true);
+  });
+
+  it('throws JobFailedError for a FAILED anonymization run, with the reason from its results', async () => {
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, {
+        id: 'an-1',
+        status: 'FAILED',
+        anonymized_files: [],
+        results: { entity_summary: {}, samples_processed: 0, error: 'no readable files' },
+      }),
+    );
+    await expect(clientFor(server).waitFor({ anonymization_run_id: 'an-1' })).rejects.toMatchObject({
+      name: 'JobFailedError',
+      kind: 'anonymization_run',
+      jobError: 'no readable files',
+    });
+  });
+});

@@ -1,15 +1,34 @@
 import type { Dataframer } from '../client.js';
 import { APIUserAbortError, DataframerError, JobFailedError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
-import type { Run, RunProgress, RunSummary, Spec, SpecStatus } from '../types.js';
-import { type RunHandle, type SpecHandle, taggedKind } from './jobs.js';
+import type {
+  AnonymizationRun,
+  AnonymizationStatus,
+  Evaluation,
+  EvaluationStatus,
+  EvaluationSummary,
+  Run,
+  RunProgress,
+  RunSummary,
+  Spec,
+  SpecStatus,
+} from '../types.js';
+import { type JobKind, type RunHandle, type SpecHandle, taggedKind } from './jobs.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 
-/** A snapshot handed to `onProgress`: a run's counters, or a spec's status. */
+/** A snapshot handed to `onProgress`: a run's counters, or the status of a spec, evaluation or anonymization run. */
 export type JobProgress =
   | ({ kind: 'run'; id: string } & RunProgress)
-  | { kind: 'spec'; id: string; status: SpecStatus; total_cost: number | null; error: string | null };
+  | { kind: 'spec'; id: string; status: SpecStatus; total_cost: number | null; error: string | null }
+  | {
+      kind: 'evaluation';
+      id: string;
+      status: EvaluationStatus;
+      total_cost: number | null;
+      error: string | null;
+    }
+  | { kind: 'anonymization_run'; id: string; status: AnonymizationStatus; error: string | null };
 
 export interface WaitOptions {
   /** Called on every change: each SSE `progress` event, or each poll that saw something new. */
@@ -25,22 +44,34 @@ export interface WaitOptions {
 /** Anything that names a run or a spec. */
 export type RunTarget = Run | RunSummary | RunHandle | { run_id: string };
 export type SpecTarget = Spec | SpecHandle | { spec_id: string };
+export type EvaluationTarget = Evaluation | EvaluationSummary | { evaluation_id: string };
+export type AnonymizationRunTarget = AnonymizationRun | { anonymization_run_id: string };
+/** Anything `client.waitFor` can follow. */
+export type JobTarget = RunTarget | SpecTarget | EvaluationTarget | AnonymizationRunTarget;
 
 const RUN_TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
-export function resolveTarget(target: RunTarget | SpecTarget): { kind: 'run' | 'spec'; id: string } {
+export function resolveTarget(target: JobTarget): { kind: JobKind; id: string } {
   const t = target as Record<string, unknown>;
-  if (typeof t.run_id === 'string') return { kind: 'run', id: t.run_id };
+  if (typeof t.evaluation_id === 'string') return { kind: 'evaluation', id: t.evaluation_id };
+  if (typeof t.anonymization_run_id === 'string')
+    return { kind: 'anonymization_run', id: t.anonymization_run_id };
   if (typeof t.id === 'string') {
     const tagged = taggedKind(target);
     if (tagged) return { kind: tagged, id: t.id };
+    // Before `run_id`: an evaluation names its run too.
+    if ('conformance_score' in t) return { kind: 'evaluation', id: t.id };
+    if ('anonymized_files' in t) return { kind: 'anonymization_run', id: t.id };
+  }
+  if (typeof t.run_id === 'string') return { kind: 'run', id: t.run_id };
+  if (typeof t.id === 'string') {
     if ('samples_completed' in t) return { kind: 'run', id: t.id };
     if ('latest_version' in t || 'content_yaml' in t) return { kind: 'spec', id: t.id };
   } else if (typeof t.spec_id === 'string') {
     return { kind: 'spec', id: t.spec_id };
   }
   throw new DataframerError(
-    'waitFor needs a run or spec (as returned by the SDK), or { run_id } / { spec_id }; a bare { id } does not say which',
+    'waitFor needs a run, spec, evaluation or anonymization run (as returned by the SDK), or { run_id } / { spec_id } / { evaluation_id } / { anonymization_run_id }; a bare { id } does not say which',
   );
 }
 
@@ -105,6 +136,55 @@ export async function waitForSpec(
     report({ kind: 'spec', id: specId, status: spec.status, total_cost: spec.total_cost, error: spec.error });
     if (spec.status === 'SUCCEEDED') return spec;
     if (spec.status === 'FAILED') throw new JobFailedError('spec', specId, 'FAILED', spec.error, spec);
+    await sleep(interval, signal);
+  }
+}
+
+/**
+ * Polls an evaluation until it leaves PENDING/PROCESSING (without sample classifications while polling).
+ * Resolves with the whole Evaluation when SUCCEEDED; throws JobFailedError when FAILED.
+ */
+export async function waitForEvaluation(
+  client: Dataframer,
+  evaluationId: string,
+  options: WaitOptions = {},
+): Promise<Evaluation> {
+  const { signal } = options;
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const report = reporter<JobProgress>(options.onProgress);
+  const evaluations = client.dataframer.evaluations;
+  for (;;) {
+    const ev = await evaluations.retrieve(evaluationId, { include_samples: false }, { signal });
+    report({
+      kind: 'evaluation',
+      id: evaluationId,
+      status: ev.status,
+      total_cost: ev.total_cost,
+      error: ev.error_message,
+    });
+    if (ev.status === 'SUCCEEDED') return evaluations.retrieve(evaluationId, {}, { signal });
+    if (ev.status === 'FAILED') {
+      throw new JobFailedError('evaluation', evaluationId, 'FAILED', ev.error_message, ev);
+    }
+    await sleep(interval, signal);
+  }
+}
+
+/** Polls an anonymization run until it is SUCCEEDED (resolves with it) or FAILED (throws JobFailedError). */
+export async function waitForAnonymizationRun(
+  client: Dataframer,
+  runId: string,
+  options: WaitOptions = {},
+): Promise<AnonymizationRun> {
+  const { signal } = options;
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const report = reporter<JobProgress>(options.onProgress);
+  for (;;) {
+    const run = await client.dataframer.anonymizationRuns.retrieve(runId, { signal });
+    const error = run.results?.error ?? null;
+    report({ kind: 'anonymization_run', id: runId, status: run.status, error });
+    if (run.status === 'SUCCEEDED') return run;
+    if (run.status === 'FAILED') throw new JobFailedError('anonymization_run', runId, 'FAILED', error, run);
     await sleep(interval, signal);
   }
 }

@@ -1,5 +1,8 @@
 import type { Dataframer } from '../../client.js';
+import { AnonymizationRuns } from './anonymization-runs.js';
+import { Evaluations } from './evaluations.js';
 import { HealthResource } from './health.js';
+import { HumanLabels } from './human-labels.js';
 import { Models } from './models.js';
 import { Runs } from './runs.js';
 import { SeedDatasets } from './seed-datasets.js';
@@ -15,6 +18,9 @@ export class DataframerResource {
   readonly runs: Runs;
   readonly health: HealthResource;
   readonly models: Models;
+  readonly evaluations: Evaluations;
+  readonly humanLabels: HumanLabels;
+  readonly anonymizationRuns: AnonymizationRuns;
 
   constructor(client: Dataframer) {
     this.seedDatasets = new SeedDatasets(client);
@@ -22,5 +28,8 @@ export class DataframerResource {
     this.runs = new Runs(client);
     this.health = new HealthResource(client);
     this.models = new Models(client);
+    this.evaluations = new Evaluations(client);
+    this.humanLabels = new HumanLabels(client);
+    this.anonymizationRuns = new AnonymizationRuns(client);
   }
 }

@@ -1,20 +1,26 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { RequestOptions } from '../../core/api-client.js';
-import { APIConnectionError, APIUserAbortError } from '../../core/errors.js';
+import { APIConnectionError } from '../../core/errors.js';
 import { path } from '../../core/path.js';
-import { sleep } from '../../core/sleep.js';
 import { serverSentEvents } from '../../core/sse.js';
+import {
+  type DownloadedRun,
+  type DownloadToOptions,
+  downloadZipTo,
+  waitForZipLink,
+} from '../../lib/download.js';
 import { type RunHandle, tagJob } from '../../lib/jobs.js';
-import { extractZip } from '../../lib/unzip.js';
 import { type WaitOptions, waitForRun } from '../../lib/wait.js';
 import type {
   DownloadLink,
+  Evaluation,
+  EvaluationSummary,
+  HumanLabel,
+  HumanLabelCreateParams,
+  HumanLabelListParams,
   Run,
   RunCreateParams,
+  RunEvaluationCreateParams,
+  RunEvaluationListParams,
   RunEvent,
   RunListParams,
   RunProgress,
@@ -28,19 +34,7 @@ import type {
 } from '../../types.js';
 import { APIResource } from '../resource.js';
 
-export interface DownloadToOptions {
-  signal?: AbortSignal;
-  /** How often to ask again while the server builds the ZIP. Default 500 ms. */
-  pollIntervalMs?: number;
-}
-
-export interface DownloadedRun {
-  /** The folder the files were extracted into (absolute). */
-  directory: string;
-  /** Extracted files, relative to `directory`, with `/` separators. */
-  files: string[];
-  zipBytes: number;
-}
+export type { DownloadedRun, DownloadToOptions };
 
 export class RunFiles extends APIResource {
   /**
@@ -63,13 +57,8 @@ export class RunFiles extends APIResource {
   }
 
   /** Asks for the ZIP until it is ready (the 202 → 200 dance) and returns its link. */
-  async waitForZip(runId: string, options: DownloadToOptions = {}): Promise<RunZipLink> {
-    const interval = options.pollIntervalMs ?? 500;
-    for (;;) {
-      const answer = await this.download(runId, { signal: options.signal });
-      if ('download_url' in answer) return answer;
-      await sleep(interval, options.signal);
-    }
+  waitForZip(runId: string, options: DownloadToOptions = {}): Promise<RunZipLink> {
+    return waitForZipLink<RunZipLink>((signal) => this.download(runId, { signal }), options);
   }
 }
 
@@ -95,9 +84,56 @@ export class RunSamples extends APIResource {
   }
 }
 
+export class RunEvaluations extends APIResource {
+  /** Evaluates this run (it must be SUCCEEDED); answers the PENDING evaluation at once (poll with `waitFor`). */
+  async create(
+    runId: string,
+    body: RunEvaluationCreateParams = {},
+    options?: RequestOptions,
+  ): Promise<Evaluation> {
+    const created = await this._client.request<Evaluation>(
+      { method: 'POST', path: path`/api/dataframer/runs/${runId}/evaluations/`, body },
+      options,
+    );
+    return tagJob(created, 'evaluation');
+  }
+
+  /** The run's evaluations, newest first (without sample classifications). */
+  list(
+    runId: string,
+    query: RunEvaluationListParams = {},
+    options?: RequestOptions,
+  ): Promise<EvaluationSummary[]> {
+    return this._client.request(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/evaluations/`, query },
+      options,
+    );
+  }
+}
+
+export class RunHumanLabels extends APIResource {
+  /** Labels a generated file (or a row/sample of it) with free-form JSON. */
+  create(runId: string, body: HumanLabelCreateParams, options?: RequestOptions): Promise<HumanLabel> {
+    return this._client.request(
+      { method: 'POST', path: path`/api/dataframer/runs/${runId}/human-labels/`, body },
+      options,
+    );
+  }
+
+  /** The run's human labels, oldest first; filter by `file_identifier` or `sample_identifier`. */
+  list(runId: string, query: HumanLabelListParams = {}, options?: RequestOptions): Promise<HumanLabel[]> {
+    return this._client.request(
+      { method: 'GET', path: path`/api/dataframer/runs/${runId}/human-labels/`, query },
+      options,
+    );
+  }
+}
+
 export class Runs extends APIResource {
   readonly files = new RunFiles(this._client);
   readonly samples = new RunSamples(this._client);
+  readonly evaluations = new RunEvaluations(this._client);
+  readonly humanLabels = new RunHumanLabels(this._client);
 
   /** Starts generating from a SUCCEEDED spec; answers `{id}` at once. */
   async create(body: RunCreateParams, options?: RequestOptions): Promise<RunHandle> {
@@ -161,36 +197,7 @@ export class Runs extends APIResource {
    * server builds it, streams it through a temporary file, and refuses entries that would escape `dir`.
    */
   async downloadTo(runId: string, dir: string, options: DownloadToOptions = {}): Promise<DownloadedRun> {
-    const { signal } = options;
     const link = await this.files.waitForZip(runId, options);
-    const directory = resolve(dir);
-    await mkdir(directory, { recursive: true });
-    // Beside the target, so the move stays on one filesystem and a failure leaves `dir` untouched.
-    const staging = await mkdtemp(join(directory, '.openframer-download-'));
-    try {
-      const zipPath = join(staging, 'run.zip');
-      // Signed links need no key; none is sent, as the link may point at another host (object storage).
-      const res = await this._client.send(
-        { method: 'GET', path: link.download_url, auth: false, accept: 'application/zip' },
-        { signal },
-      );
-      if (!res.body) throw new APIConnectionError({ message: 'the download had no body' });
-      try {
-        await pipeline(
-          Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
-          createWriteStream(zipPath),
-          {
-            signal,
-          },
-        );
-      } catch (err) {
-        if (signal?.aborted) throw new APIUserAbortError();
-        throw new APIConnectionError({ message: 'the download broke off', cause: err });
-      }
-      const files = await extractZip(zipPath, directory, signal);
-      return { directory, files, zipBytes: link.size_bytes };
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+    return downloadZipTo(this._client, link, dir, options.signal);
   }
 }
