@@ -12,6 +12,7 @@ import { authErrors, ErrorSchema, PageQuery } from '../schemas/common.js';
 import { DownloadLinkSchema, SeedDatasetSchema } from '../schemas/datasets.js';
 import { ZipLinkSchema, ZipPendingSchema } from '../schemas/runs.js';
 import type { AnonymizationService } from '../services/anonymization.js';
+import { zipReply } from './zip-download.js';
 
 const tags = ['DataFramer - Data Anonymization'];
 const base = '/api/dataframer/anonymization-runs';
@@ -90,15 +91,7 @@ export const anonymizationRoutes =
           response: { 200: ZipLinkSchema, 202: ZipPendingSchema, 409: ErrorSchema, ...authErrors },
         },
       },
-      async (req, reply) => {
-        const result = await runs.zipDownload(req.principal, req.params.run_id);
-        if (!result.ready)
-          return reply
-            .code(202)
-            .send({ status: 'building', detail: 'The ZIP is being built; call again shortly' });
-        const { ready: _ready, ...link } = result;
-        return link;
-      },
+      async (req, reply) => zipReply(reply, await runs.zipDownload(req.principal, req.params.run_id)),
     );
 
     app.get(

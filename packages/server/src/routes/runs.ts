@@ -16,6 +16,7 @@ import {
   ZipLinkSchema,
   ZipPendingSchema,
 } from '../schemas/runs.js';
+import { zipReply } from './zip-download.js';
 
 const tags = ['Runs'];
 const base = '/api/dataframer/runs';
@@ -105,15 +106,7 @@ export const runRoutes =
           response: { 200: ZipLinkSchema, 202: ZipPendingSchema, 409: ErrorSchema, ...authErrors },
         },
       },
-      async (req, reply) => {
-        const result = await reads.zipDownload(req.principal, req.params.run_id);
-        if (!result.ready)
-          return reply
-            .code(202)
-            .send({ status: 'building', detail: 'The ZIP is being built; call again shortly' });
-        const { ready: _ready, ...link } = result;
-        return link;
-      },
+      async (req, reply) => zipReply(reply, await reads.zipDownload(req.principal, req.params.run_id)),
     );
 
     app.get(

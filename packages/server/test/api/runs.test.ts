@@ -5,7 +5,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '../../../core/test/support/fak
 import { folderOfFiles, folderOfFolders, readExample } from '../support/examples.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { file, multipart } from '../support/multipart.js';
-import { ticketsSpecReply, uniqueText, variedWriter } from '../support/writer.js';
+import { ticketsSpecReply, variedWriter } from '../support/writer.js';
 
 let h: Harness;
 let fake: FakeOpenAI;
@@ -574,6 +574,5 @@ describe('generation runs', () => {
     );
     expect(await h.ctx.blobs.count(`runs/${run.id}`)).toBe(0);
     expect((await get(`/api/dataframer/runs/${run.id}/`)).statusCode).toBe(404);
-    void uniqueText;
   });
 });
