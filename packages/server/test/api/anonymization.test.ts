@@ -1,10 +1,9 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { type FakeOpenAI, startFakeOpenAI } from '../../../core/test/support/fake-openai.js';
 import type { AnonymizationService } from '../../src/services/anonymization.js';
+import { unzip } from '../support/api.js';
 import { folderOfFolders } from '../support/examples.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { file, multipart } from '../support/multipart.js';
@@ -63,27 +62,6 @@ async function runToEnd(body: Record<string, unknown>) {
 async function follow(link: string) {
   const url = new URL(link);
   return h.request({ method: 'GET', url: `${url.pathname}${url.search}`, key: null });
-}
-
-async function unzip(buffer: Buffer): Promise<Map<string, string>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))),
-  );
-  const out = new Map<string, string>();
-  zip.readEntry();
-  zip.on('entry', (entry: yauzl.Entry) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err) throw err;
-      const chunks: Buffer[] = [];
-      stream!.on('data', (c: Buffer) => chunks.push(c));
-      stream!.on('end', () => {
-        out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-        zip.readEntry();
-      });
-    });
-  });
-  await once(zip, 'end');
-  return out;
 }
 
 /** Answers structured PII requests like a model would: names and emails, some with wrong offsets, one made up. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatBody, type FakeOpenAI, startFakeOpenAI } from '../../../core/test/support/fake-openai.js';
 import type { EvaluationService } from '../../src/services/evaluations.js';
+import { runToEnd, settledSpec } from '../support/api.js';
 import { folderOfFiles, readExample } from '../support/examples.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { file, multipart } from '../support/multipart.js';
@@ -19,23 +20,6 @@ const put = (url: string, payload: unknown, key?: string) =>
   h.request({ method: 'PUT', url, payload: payload as object, key });
 const get = (url: string, key?: string) => h.request({ method: 'GET', url, key });
 const del = (url: string, key?: string) => h.request({ method: 'DELETE', url, key });
-
-async function settledSpec(body: Record<string, unknown>): Promise<string> {
-  const res = await post('/api/dataframer/specs/', body);
-  expect(res.statusCode, res.body).toBe(202);
-  await h.ctx.jobs.idle(30_000);
-  const spec = (await get(`/api/dataframer/specs/${res.json().id}/`)).json();
-  expect(spec.status, spec.error).toBe('SUCCEEDED');
-  return spec.id;
-}
-
-async function runToEnd(body: Record<string, unknown>) {
-  // These runs are evaluated explicitly below; the automatic evaluation is tested on its own.
-  const res = await post('/api/dataframer/runs/', { evaluate_after: false, ...body });
-  expect(res.statusCode, res.body).toBe(202);
-  await h.ctx.jobs.idle(60_000);
-  return (await get(`/api/dataframer/runs/${res.json().id}/`)).json();
-}
 
 async function evaluated(url: string, body: Record<string, unknown>) {
   const res = await post(url, body);
@@ -99,7 +83,7 @@ beforeAll(async () => {
     ['dataset_type', 'MULTI_FILE'],
     ...folderOfFiles('support-tickets'),
   ]);
-  ids.claimsSpec = await settledSpec({
+  ids.claimsSpec = await settledSpec(h, {
     name: 'claims offline',
     dataset_id: ids.claims,
     spec_generation_model_name: 'openframer/statistical',
@@ -107,13 +91,13 @@ beforeAll(async () => {
   fake.setHandler(() => ({
     json: ticketsSpecReply,
   }));
-  ids.ticketsSpec = await settledSpec({
+  ids.ticketsSpec = await settledSpec(h, {
     name: 'tickets',
     dataset_id: ids.tickets,
     spec_generation_model_name: 'openai/gpt-4.1',
   });
   fake.setHandler(variedWriter);
-  const tickets = await runToEnd({
+  const tickets = await runToEnd(h, {
     spec_id: ids.ticketsSpec,
     number_of_samples: 10,
     generation_model: 'openai/gpt-4.1',
@@ -123,7 +107,7 @@ beforeAll(async () => {
   ids.ticketsRun = tickets.id;
   const samples = (await get(`/api/dataframer/runs/${tickets.id}/samples/`)).json().samples;
   for (const s of samples) plan.set(`sample_${s.sample_index + 1}`, s.assignment);
-  const claims = await runToEnd({
+  const claims = await runToEnd(h, {
     spec_id: ids.claimsSpec,
     number_of_samples: 30,
     generation_model: 'openframer/statistical',
@@ -244,7 +228,7 @@ describe('evaluations', () => {
 
   it('rejects evaluations of runs that did not succeed and unknown models', async () => {
     fake.setHandler(() => ({ status: 400, error: 'context length exceeded' }));
-    const failed = await runToEnd({
+    const failed = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 2,
       generation_model: 'openai/gpt-4.1',

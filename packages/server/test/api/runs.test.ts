@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { type FakeOpenAI, startFakeOpenAI } from '../../../core/test/support/fake-openai.js';
+import { runToEnd, settledSpec, unzip } from '../support/api.js';
 import { folderOfFiles, folderOfFolders, readExample } from '../support/examples.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { file, multipart } from '../support/multipart.js';
@@ -14,44 +13,6 @@ const ids: Record<string, string> = {};
 const post = (url: string, payload: unknown, key?: string) =>
   h.request({ method: 'POST', url, payload: payload as object, key });
 const get = (url: string, key?: string) => h.request({ method: 'GET', url, key });
-
-async function settledSpec(body: Record<string, unknown>): Promise<string> {
-  const res = await post('/api/dataframer/specs/', body);
-  expect(res.statusCode, res.body).toBe(202);
-  await h.ctx.jobs.idle(30_000);
-  const spec = (await get(`/api/dataframer/specs/${res.json().id}/`)).json();
-  expect(spec.status, spec.error).toBe('SUCCEEDED');
-  return spec.id;
-}
-
-async function runToEnd(body: Record<string, unknown>) {
-  // Automatic evaluations would add model calls to the fake's log; the one test that wants them says so.
-  const res = await post('/api/dataframer/runs/', { evaluate_after: false, ...body });
-  expect(res.statusCode, res.body).toBe(202);
-  await h.ctx.jobs.idle(60_000);
-  return (await get(`/api/dataframer/runs/${res.json().id}/`)).json();
-}
-
-async function unzip(buffer: Buffer): Promise<Map<string, string>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))),
-  );
-  const out = new Map<string, string>();
-  zip.readEntry();
-  zip.on('entry', (entry: yauzl.Entry) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err) throw err;
-      const chunks: Buffer[] = [];
-      stream!.on('data', (c: Buffer) => chunks.push(c));
-      stream!.on('end', () => {
-        out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-        zip.readEntry();
-      });
-    });
-  });
-  await once(zip, 'end');
-  return out;
-}
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ handler: variedWriter });
@@ -80,7 +41,7 @@ beforeAll(async () => {
     ['dataset_type', 'MULTI_FOLDER'],
     ...folderOfFolders('patient-records'),
   ]);
-  ids.claimsSpec = await settledSpec({
+  ids.claimsSpec = await settledSpec(h, {
     name: 'claims offline',
     dataset_id: ids.claims,
     spec_generation_model_name: 'openframer/statistical',
@@ -88,17 +49,17 @@ beforeAll(async () => {
   fake.setHandler(() => ({
     json: ticketsSpecReply,
   }));
-  ids.ticketsSpec = await settledSpec({
+  ids.ticketsSpec = await settledSpec(h, {
     name: 'tickets',
     dataset_id: ids.tickets,
     spec_generation_model_name: 'openai/gpt-4.1',
   });
-  ids.patientsSpec = await settledSpec({
+  ids.patientsSpec = await settledSpec(h, {
     name: 'patients',
     dataset_id: ids.patients,
     spec_generation_model_name: 'openai/gpt-4.1',
   });
-  ids.seedlessSpec = await settledSpec({
+  ids.seedlessSpec = await settledSpec(h, {
     name: 'reviews',
     generation_objectives: 'Short product reviews',
     spec_generation_model_name: 'openai/gpt-4.1',
@@ -113,7 +74,7 @@ afterAll(async () => {
 
 describe('generation runs', () => {
   it('generates a table offline with openframer/statistical: one CSV with the seed columns, exact quotas', async () => {
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.claimsSpec,
       number_of_samples: 40,
       generation_model: 'openframer/statistical',
@@ -162,7 +123,7 @@ describe('generation runs', () => {
 
   it('generates documents with a model (MULTI_FILE): one file per sample, costs counted', async () => {
     fake.resetStats();
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 6,
       generation_model: 'openai/gpt-4.1',
@@ -190,7 +151,7 @@ describe('generation runs', () => {
   });
 
   it('generates folders (MULTI_FOLDER) with the seed file roles, and seedless documents', async () => {
-    const folders = await runToEnd({
+    const folders = await runToEnd(h, {
       spec_id: ids.patientsSpec,
       number_of_samples: 3,
       generation_model: 'openai/gpt-4.1',
@@ -206,7 +167,7 @@ describe('generation runs', () => {
       'sample_3/intake.txt',
       'sample_3/labs.json',
     ]);
-    const seedless = await runToEnd({
+    const seedless = await runToEnd(h, {
       spec_id: ids.seedlessSpec,
       number_of_samples: 2,
       generation_model: 'openai/gpt-4.1',
@@ -224,7 +185,7 @@ describe('generation runs', () => {
       if (n % 5 === 2) return { status: 500 };
       return variedWriter(body, ctx);
     });
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 8,
       generation_model: 'openai/gpt-4.1',
@@ -237,7 +198,7 @@ describe('generation runs', () => {
 
     // A model whose every answer is unusable: every sample fails, each with its reason, and the run says so.
     fake.setHandler(() => ({ status: 400, error: 'context length exceeded' }));
-    const failed = await runToEnd({
+    const failed = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 3,
       generation_model: 'openai/gpt-4.1',
@@ -261,7 +222,7 @@ describe('generation runs', () => {
       // Every answer copies a seed: filtered, regenerated once, filtered again.
       return { content: call % 2 ? seedText : `${seedText}\n` };
     });
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 2,
       generation_model: 'openai/gpt-4.1',
@@ -338,7 +299,7 @@ describe('generation runs', () => {
   });
 
   it('lists samples by finish order and by index, and streams progress as server-sent events', async () => {
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 5,
       generation_model: 'openai/gpt-4.1',
@@ -358,7 +319,7 @@ describe('generation runs', () => {
   });
 
   it('deals the plan by quota: marginals match the spec exactly', async () => {
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 10,
       generation_model: 'openai/gpt-4.1',
@@ -380,7 +341,7 @@ describe('generation runs', () => {
   it('keeps the prompt prefix fixed with seed_shuffling_level none, and varies it per sample with sample', async () => {
     const systemPrompts = async (level: string) => {
       const before = fake.chatRequests().length;
-      const run = await runToEnd({
+      const run = await runToEnd(h, {
         spec_id: ids.ticketsSpec,
         number_of_samples: 4,
         generation_model: 'openai/gpt-4.1',
@@ -414,7 +375,7 @@ describe('generation runs', () => {
       }
       return variedWriter(body, ctx);
     });
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.ticketsSpec,
       number_of_samples: 1,
       generation_model: 'openai/gpt-4.1',
@@ -436,7 +397,7 @@ describe('generation runs', () => {
   });
 
   it('evaluates a run when it succeeds, unless asked not to', async () => {
-    const run = await runToEnd({
+    const run = await runToEnd(h, {
       spec_id: ids.claimsSpec,
       number_of_samples: 20,
       generation_model: 'openframer/statistical',
@@ -451,7 +412,7 @@ describe('generation runs', () => {
       status: 'SUCCEEDED',
       evaluation_model: 'openframer/statistical',
     });
-    const quiet = await runToEnd({
+    const quiet = await runToEnd(h, {
       spec_id: ids.claimsSpec,
       number_of_samples: 5,
       generation_model: 'openframer/statistical',
