@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // The API suite runs twice: on SQLite (the embedded default) and on PostgreSQL (found or started on loopback).
 export default defineConfig({
+  // Tests run on Vite's server (SSR) resolver: add the "@openframer/source" export condition so workspace packages
+  // resolve to their TypeScript sources, not to a build (docs/development.md). Setting the list replaces Vite's
+  // defaults, so they are repeated (vite's defaultServerConditions).
+  ssr: { resolve: { conditions: ['@openframer/source', 'module', 'node', 'development|production'] } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -33,7 +37,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'process',
-          include: ['packages/server/test/process/**/*.test.ts', 'packages/cli/test/**/*.test.ts'],
+          include: [
+            'packages/server/test/process/**/*.test.ts',
+            'packages/cli/test/**/*.test.ts',
+            'packages/sdk/test/**/*.test.ts',
+          ],
         },
       },
     ],
