@@ -23,6 +23,19 @@ export interface AnalysisContext {
   readonly hints: readonly string[];
   /** Memoizes an expensive view of the text (an NLP parse) under `key`. */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * The whole text when `text` holds only its parts around digits (a long text, see Recognizer.digitWindow):
+   * what is true of the text as a whole (a context word somewhere in it) is asked of this.
+   */
+  readonly whole?: string;
+}
+
+/** How far a recognizer's matches, and what it reads to judge them, reach around their digits. */
+export interface DigitWindow {
+  /** Characters before the first digit of a match. */
+  readonly before: number;
+  /** Characters after the last digit of a match. */
+  readonly after: number;
 }
 
 /**
@@ -42,5 +55,12 @@ export interface Recognizer<L extends string = string> {
    * digits (with room for context), which makes prose without numbers nearly free.
    */
   readonly needsDigits?: boolean;
+  /**
+   * With needsDigits: how far matches (and the look-arounds, validation and context words the recognizer
+   * reads itself) reach from their digits. Long texts are then analysed by the parts within this window
+   * of a digit, joined by blank lines; the results are the same as on the whole text. Without it, a wide
+   * window (about 100 characters before, 240 after) is used.
+   */
+  readonly digitWindow?: DigitWindow;
   analyze(ctx: AnalysisContext): RecognizerResult<L>[];
 }

@@ -5,6 +5,8 @@ export const ageRecognizer = patternRecognizer({
   name: 'age',
   label: 'age',
   needsDigits: true,
+  // `turning: ` before the number, ` years-old` after it.
+  digitWindow: { before: 14, after: 18 },
   patterns: [
     {
       name: 'n years old',

@@ -9,6 +9,8 @@ export const creditCardRecognizer = patternRecognizer({
   name: 'credit_card',
   label: 'credit_card_number',
   needsDigits: true,
+  // Digits and single separators; look-arounds of two characters.
+  digitWindow: { before: 4, after: 4 },
   patterns: [
     { name: 'card (grouped or plain)', regex: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-]|[ ]\d)/g, score: 0.3 },
   ],

@@ -73,6 +73,9 @@ export const dateRecognizer: Recognizer<'date' | 'date_of_birth'> = {
   name: 'date',
   kind: 'heuristics',
   needsDigits: true,
+  // A month name (11 characters) before the day, and birth words up to 40 characters before the date; a
+  // time suffix (` p.m.`) and birth words up to 10 characters after it; `5th of September, 1990` inside.
+  digitWindow: { before: 56, after: 24 },
   labels: ['date', 'date_of_birth'],
   context: DATE_CONTEXT,
   headers:

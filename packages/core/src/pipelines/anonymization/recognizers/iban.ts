@@ -10,6 +10,8 @@ export const ibanRecognizer = {
   name: 'iban',
   kind: 'heuristics' as const,
   needsDigits: true,
+  // Two letters before the check digits; a candidate runs up to 30 groups (60 characters) after them.
+  digitWindow: { before: 4, after: 64 },
   labels: ['iban'] as const,
   context: ['iban', 'bank', 'account', 'transfer', 'wire', 'bic', 'swift'],
   headers: /^(iban([-_ ]?(code|number))?|bank[-_ ]?account)$/i,

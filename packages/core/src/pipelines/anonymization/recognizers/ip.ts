@@ -21,6 +21,8 @@ export const ipv4Recognizer = patternRecognizer({
   name: 'ipv4',
   label: 'ipv4',
   needsDigits: true,
+  // Validation reads the 8 characters before the address (`version 1.2.3.4`).
+  digitWindow: { before: 12, after: 4 },
   patterns: [
     { name: 'ipv4', regex: /(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu, score: 0.6 },
   ],

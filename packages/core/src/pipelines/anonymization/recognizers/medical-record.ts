@@ -9,6 +9,8 @@ export const medicalRecordRecognizer = patternRecognizer({
   name: 'medical_record_number',
   label: 'medical_record_number',
   needsDigits: true,
+  // `Medical Record Number # ABCD-` (33 characters) before the digits.
+  digitWindow: { before: 40, after: 4 },
   patterns: [
     {
       name: 'mrn after label',

@@ -1,5 +1,5 @@
 import { contextRegex } from '../context.js';
-import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
+import type { AnalysisContext, DigitWindow, Recognizer, RecognizerResult } from '../types.js';
 
 /** One regular expression and the score its matches start with (before validation and context). */
 export interface Pattern {
@@ -30,6 +30,8 @@ export interface PatternRecognizerSpec<L extends string> {
   headers?: RegExp;
   /** Every match holds a digit (see Recognizer.needsDigits). */
   needsDigits?: boolean;
+  /** How far matches reach around their digits (see Recognizer.digitWindow). */
+  digitWindow?: DigitWindow;
   /** A cheap test that skips the regular expressions on texts that cannot match (no `@` for emails). */
   prefilter?: (text: string) => boolean;
   /** Trims a raw match (trailing punctuation of a URL); returns [start, end] inside the match. */
@@ -47,35 +49,38 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
     context: spec.context,
     ...(spec.headers ? { headers: spec.headers } : {}),
     ...(spec.needsDigits ? { needsDigits: true } : {}),
+    ...(spec.digitWindow ? { digitWindow: spec.digitWindow } : {}),
     analyze(ctx) {
       const text = ctx.text;
       if (spec.prefilter && !spec.prefilter(text)) return [];
       const out: RecognizerResult<L>[] = [];
-      const seen = new Set<string>();
+      // Two patterns may find the same span: the first one's result stands.
+      const seen = spec.patterns.length > 1 ? new Set<string>() : undefined;
       let withContext: boolean | undefined;
       for (const pattern of spec.patterns) {
         if (pattern.needsContext) {
-          withContext ??= ctx.hints.length > 0 || anyContext.test(text);
+          withContext ??= ctx.hints.length > 0 || anyContext.test(ctx.whole ?? text);
           if (!withContext) continue;
         }
-        pattern.regex.lastIndex = 0;
-        for (const m of text.matchAll(pattern.regex)) {
+        const regex = pattern.regex;
+        regex.lastIndex = 0;
+        for (let m = regex.exec(text); m; m = regex.exec(text)) {
+          if (m[0] === '') regex.lastIndex++;
           const span = pattern.group === undefined ? undefined : m.indices?.[pattern.group];
           if (pattern.group !== undefined && !span) continue;
           let start = span ? span[0] : m.index;
           let end = span ? span[1] : start + m[0].length;
-          const matched = text.slice(start, end);
           if (spec.trim) {
-            const [s, e] = spec.trim(matched);
+            const [s, e] = spec.trim(text.slice(start, end));
             end = start + e;
             start += s;
           }
           if (end <= start) continue;
-          const key = `${start}:${end}`;
-          if (seen.has(key)) continue;
+          const key = seen ? `${start}:${end}` : '';
+          if (seen?.has(key)) continue;
           const verdict = spec.validate ? spec.validate(text.slice(start, end), ctx, start) : undefined;
           if (verdict === false) continue;
-          seen.add(key);
+          seen?.add(key);
           const score = verdict === true ? 1 : typeof verdict === 'number' ? verdict : pattern.score;
           out.push({ start, end, label: spec.label, score, recognizer: spec.name });
         }

@@ -11,6 +11,8 @@ export const phoneRecognizer = patternRecognizer({
   name: 'phone',
   label: 'phone_number',
   needsDigits: true,
+  // `+ ` or `(` before the first digit; ` extension ` (11 characters) between the number and its extension.
+  digitWindow: { before: 6, after: 12 },
   patterns: [
     {
       name: 'phone',

@@ -12,6 +12,8 @@ export const postalCodeRecognizer = patternRecognizer({
   name: 'postal_code',
   label: 'postal_code',
   needsDigits: true,
+  // `GIR 0AA`, `CA, 90210`: up to 5 characters before the first digit, 4 after the last.
+  digitWindow: { before: 8, after: 6 },
   patterns: [
     {
       name: 'uk postcode',

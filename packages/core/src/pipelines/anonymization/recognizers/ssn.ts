@@ -9,6 +9,8 @@ export const ssnRecognizer = patternRecognizer({
   name: 'us_ssn',
   label: 'ssn',
   needsDigits: true,
+  // Digits and single separators; look-arounds of two characters.
+  digitWindow: { before: 4, after: 4 },
   patterns: [
     { name: 'ssn (dashes)', regex: /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g, score: 0.6 },
     { name: 'ssn (spaces or dots)', regex: /(?<![\d.])\d{3}[ .]\d{2}[ .]\d{4}(?![\d.]|\s\d)/g, score: 0.3 },
