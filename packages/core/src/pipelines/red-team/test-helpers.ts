@@ -108,8 +108,8 @@ export interface ScriptedModel {
 type StageOverride = (body: ChatBody, defaultReply: () => FakeReply) => FakeReply | undefined;
 
 /** Answers every stage with distinct items; `overrides` replaces a stage's answer (undefined = default). */
-export function scriptedModel(overrides: Record<string, StageOverride> = {}): ScriptedModel {
-  const counter = { n: 0 };
+export function scriptedModel(overrides: Record<string, StageOverride> = {}, start = 0): ScriptedModel {
+  const counter = { n: start };
   const next = () => word(counter.n++);
   const defaults: Record<string, (body: ChatBody) => FakeReply> = {
     red_team_behaviors: (body) => {
