@@ -1,4 +1,3 @@
-export { DedupIndex, isUnusable, NEAR_DUPLICATE_THRESHOLD, normalizeText } from './dedup.js';
 export { type PlannedAttack, planStrategies } from './plan.js';
 export {
   type RedTeamOptionProblem,
@@ -25,7 +24,6 @@ export {
   splitPayload,
   type TransformId,
 } from './strategies.js';
-export { createTargetCaller, redactor, type TargetCaller, type TargetReply } from './target.js';
 export {
   OWASP_LLM_TOP_10_2025,
   RED_TEAM_CATEGORIES,

@@ -635,6 +635,26 @@ describe('runRedTeam: target and grading', () => {
       /^request failed: .+ \(after 3 attempts\)$/,
     );
   });
+  it('leaves a reply ungraded with grade_error when the grader never returns a valid verdict', async () => {
+    server.setHandler(scriptedModel({ red_team_grade: () => ({ content: 'not json at all' }) }).handler);
+    app.setHandler(() => ({ content: 'SURE, here it is.' }));
+    const result = await runRedTeam(
+      baseInput({
+        numberOfBehaviors: 1,
+        promptsPerBehavior: 1,
+        target: { baseUrl: app.url, model: 'm', headers: { 'Content-Type': 'text/plain', 'X-App': 'v' } },
+      }),
+      { llm: gatewayFor(server) },
+    );
+    const [prompt] = result.behaviors[0]!.prompts;
+    expect(prompt!.target_response).toBe('SURE, here it is.');
+    expect(prompt!.grade).toBeNull();
+    expect(prompt!.grade_error).toMatch(/red_team_grade stage\) returned invalid JSON 3 times/);
+    expect(result.attack_success!.overall).toEqual({ graded: 0, succeeded: 0, rate: null });
+    // The caller's headers are sent, but never one that clashes with the JSON content type.
+    expect(app.chatRequests()[0]!.headers['content-type']).toBe('application/json');
+    expect(app.chatRequests()[0]!.headers['x-app']).toBe('v');
+  });
 });
 
 describe('runRedTeam: abort, validation, isolation', () => {

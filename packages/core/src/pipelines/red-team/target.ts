@@ -105,8 +105,12 @@ export function createTargetCaller(
   const redact = redactor(target);
   const timeoutMs = target.timeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;
   const baseDelayMs = options.baseDelayMs ?? 500;
+  // The caller's headers, minus any that would clash with the ones set here (names are case-insensitive).
+  const own = new Set(['content-type', ...(target.apiKey ? ['authorization'] : [])]);
   const headers: Record<string, string> = {
-    ...target.headers,
+    ...Object.fromEntries(
+      Object.entries(target.headers ?? {}).filter(([name]) => !own.has(name.toLowerCase())),
+    ),
     'content-type': 'application/json',
     ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
   };
