@@ -9,6 +9,7 @@ import {
   typedValueEntities,
   voteColumnType,
 } from './columns.js';
+import { UNIT_BOUNDARY } from './context.js';
 import { csvField, parseCsvRows } from './csv.js';
 import { LlmDetector } from './llm.js';
 import { mergeEntities } from './merge.js';
@@ -62,8 +63,13 @@ export const MAX_LINE_CHARS = 1_000_000;
 const SEGMENT_CHARS = 64 * 1024;
 /** Values of a column are analysed together in texts of about this size. */
 const BATCH_CHARS = 64 * 1024;
-/** Between two values of a batch: a blank line wider than the context windows, so no context leaks. */
-const UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
+/**
+ * Between two values of a batch: blank lines (no pattern crosses them, an address block ends) around the
+ * character at which context windows stop, so no context leaks from one value to the next.
+ */
+const UNIT_SEPARATOR = `\n\n${UNIT_BOUNDARY}\n\n`;
+/** The same for NER, whose rules read the words before a name: a blank line wider than they look. */
+const WIDE_UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
 /** Long synchronous work yields to the event loop this often (ms), so a server stays responsive. */
 const YIELD_MS = 40;
 
@@ -81,6 +87,7 @@ interface Unit {
 export class Anonymizer {
   private readonly operators: Record<OperatorName, Operator>;
   private readonly piiTypes: ReadonlySet<PiiType>;
+  private readonly separator: string;
   private lastYield = Date.now();
 
   private constructor(
@@ -90,6 +97,9 @@ export class Anonymizer {
   ) {
     this.operators = createOperators(options.secret);
     this.piiTypes = new Set(options.piiTypes);
+    this.separator = analyzer.recognizers.some((r) => r.kind === 'ner')
+      ? WIDE_UNIT_SEPARATOR
+      : UNIT_SEPARATOR;
   }
 
   static async create(options: AnonymizerOptions): Promise<Anonymizer> {
@@ -177,36 +187,41 @@ export class Anonymizer {
    * merged per unit.
    */
   private async detectUnits(units: readonly Unit[], signal?: AbortSignal): Promise<Entity<PiiType>[][]> {
-    const local: Entity<PiiType>[][] = units.map(() => []);
+    const local: Entity<PiiType>[][] = new Array(units.length);
     let i = 0;
     while (i < units.length) {
       const hints = units[i]!.hints;
       const starts: number[] = [];
-      let text = '';
+      const texts: string[] = [];
+      let length = 0;
       let j = i;
       while (
         j < units.length &&
         units[j]!.hints === hints &&
-        (j === i || text.length + units[j]!.text.length < BATCH_CHARS)
+        (j === i || length + units[j]!.text.length < BATCH_CHARS)
       ) {
-        if (j > i) text += UNIT_SEPARATOR;
-        starts.push(text.length);
-        text += units[j]!.text;
+        if (j > i) length += this.separator.length;
+        starts.push(length);
+        texts.push(units[j]!.text);
+        length += units[j]!.text.length;
+        local[j] = [];
         j++;
       }
+      const text = texts.length === 1 ? texts[0]! : texts.join(this.separator);
       const found = this.analyzer.detect(text, hints).sort((a, b) => a.start - b.start);
       let k = 0;
       for (const e of found) {
         while (k + 1 < starts.length && starts[k + 1]! <= e.start) k++;
         const offset = starts[k]!;
-        const unit = units[i + k]!;
-        if (e.end - offset > unit.text.length) continue;
-        local[i + k]!.push({ ...e, start: e.start - offset, end: e.end - offset });
+        if (e.end - offset > texts[k]!.length) continue;
+        e.start -= offset;
+        e.end -= offset;
+        local[i + k]!.push(e);
       }
       i = j;
       await this.breathe(signal);
     }
-    if (!this.llm) return local.map((l) => mergeEntities(l));
+    if (!this.llm) return local.map((l) => (l.length > 1 ? mergeEntities(l) : l));
     const fromLlm = await this.llm.detect(
       units.map((u) => u.text),
       signal,
@@ -228,34 +243,42 @@ export class Anonymizer {
     const entities: Entity<PiiType>[] = [];
     for (const column of columns) {
       const hints = column.header ? [column.header] : [];
-      const filled = column.values.filter((v) => !isEmptyValue(v));
-      const sample = sampleValues(filled, COLUMN_SAMPLE);
+      const values = column.values;
+      const filledAt: number[] = [];
+      for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
+      const sample = sampleValues(
+        filledAt.map((i) => values[i]!),
+        COLUMN_SAMPLE,
+      );
       const votes = await this.detectUnits(
         sample.map((text) => ({ text, hints })),
         signal,
       );
       const typed = voteColumnType(sample, votes);
-      let perValue: Entity<PiiType>[][];
+      const out: string[] = new Array(values.length);
       if (typed) {
-        perValue = column.values.map((v) =>
-          typedValueEntities(v, typed.type as ColumnType, round(typed.share)),
-        );
-        perValue = perValue.map((list) =>
-          list.filter((e) => this.piiTypes.has(e.label) && e.score >= this.options.threshold),
-        );
+        const score = round(typed.share);
+        const kept = (e: Entity<PiiType>) => this.piiTypes.has(e.label) && e.score >= this.options.threshold;
+        for (let i = 0; i < values.length; i++) {
+          const list = typedValueEntities(values[i]!, typed.type as ColumnType, score);
+          const found = list.length === 1 ? (kept(list[0]!) ? list : []) : list.filter(kept);
+          out[i] = this.mask(values[i]!, found);
+          for (const e of found) entities.push(e);
+        }
       } else {
-        const nonEmpty = column.values.map((v, i) => [i, v] as const).filter(([, v]) => !isEmptyValue(v));
         const found = await this.detectUnits(
-          nonEmpty.map(([, text]) => ({ text, hints })),
+          filledAt.map((i) => ({ text: values[i]!, hints })),
           signal,
         );
-        perValue = column.values.map(() => []);
-        nonEmpty.forEach(([i], k) => {
-          perValue[i] = found[k]!;
+        for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+        filledAt.forEach((i, k) => {
+          const list = found[k]!;
+          if (list.length === 0) return;
+          out[i] = this.mask(values[i]!, list);
+          for (const e of list) entities.push(e);
         });
       }
-      masked.push(column.values.map((v, i) => this.mask(v, perValue[i]!)));
-      for (const list of perValue) entities.push(...list);
+      masked.push(out);
     }
     return { masked, entities };
   }

@@ -11,7 +11,22 @@ export const COLUMN_SAMPLE = 100;
 
 const EMPTY = new Set(['', 'null', 'none', 'n/a', 'na', 'nan', '-', '--', 'undefined', 'nil']);
 
-export const isEmptyValue = (value: string) => EMPTY.has(value.trim().toLowerCase());
+/** The longest value of EMPTY. */
+const EMPTY_MAX = 9;
+
+const printable = (c: number) => c > 32 && c < 127;
+
+export function isEmptyValue(value: string): boolean {
+  if (value.length === 0) return true;
+  // Longer than any empty marker and not padded with white space (printable ASCII at both ends): not empty.
+  if (
+    value.length > EMPTY_MAX &&
+    printable(value.charCodeAt(0)) &&
+    printable(value.charCodeAt(value.length - 1))
+  )
+    return false;
+  return EMPTY.has(value.trim().toLowerCase());
+}
 
 /** Evenly spaced values of a column, at most `size`. */
 export function sampleValues(values: readonly string[], size = COLUMN_SAMPLE): string[] {

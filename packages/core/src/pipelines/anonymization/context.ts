@@ -21,11 +21,23 @@ export function hasContext(
 ): boolean {
   if (words.length === 0) return false;
   const re = contextRegex(words);
-  if (re.test(text.slice(Math.max(0, start - (window.before ?? BEFORE)), start))) return true;
-  if (re.test(text.slice(end, end + (window.after ?? AFTER)))) return true;
+  let before = text.slice(Math.max(0, start - (window.before ?? BEFORE)), start);
+  const cut = before.lastIndexOf(UNIT_BOUNDARY);
+  if (cut >= 0) before = before.slice(cut + 1);
+  if (re.test(before)) return true;
+  let after = text.slice(end, end + (window.after ?? AFTER));
+  const stop = after.indexOf(UNIT_BOUNDARY);
+  if (stop >= 0) after = after.slice(0, stop);
+  if (re.test(after)) return true;
   for (const h of hints) if (re.test(h)) return true;
   return false;
 }
+
+/**
+ * Context windows stop at this character (ASCII unit separator): it stands between the values of a column
+ * analysed as one text, so that a value's context words do not count for its neighbours.
+ */
+export const UNIT_BOUNDARY = '\u001f';
 
 /** True when `passage` holds one of `words` (see hasContext for the matching rule). */
 export function containsContext(passage: string, words: readonly string[]): boolean {
@@ -33,9 +45,12 @@ export function containsContext(passage: string, words: readonly string[]): bool
 }
 
 const compiled = new Map<string, RegExp>();
+const byList = new WeakMap<readonly string[], RegExp>();
 
 /** One case-insensitive regular expression for a list of context words, compiled once per list. */
 export function contextRegex(words: readonly string[]): RegExp {
+  const known = byList.get(words);
+  if (known) return known;
   const key = words.join('\u0000');
   let re = compiled.get(key);
   if (!re) {
@@ -46,6 +61,7 @@ export function contextRegex(words: readonly string[]): RegExp {
     re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.join('|')})`, 'iu');
     compiled.set(key, re);
   }
+  byList.set(words, re);
   return re;
 }
 
