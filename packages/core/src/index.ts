@@ -7,6 +7,7 @@ export * from './metrics/index.js';
 export * from './pipelines/anonymization/index.js';
 export * from './pipelines/evaluation/index.js';
 export * from './pipelines/generation/index.js';
+export * from './pipelines/red-team/index.js';
 export * from './pipelines/spec-analysis/index.js';
 export * from './sampling/index.js';
 export * from './spec/index.js';

@@ -30,6 +30,7 @@ import { downloadRoutes } from './routes/downloads.js';
 import { evaluationRoutes } from './routes/evaluations.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
+import { redTeamRoutes } from './routes/red-team.js';
 import { runRoutes } from './routes/runs.js';
 import { seedDatasetRoutes } from './routes/seed-datasets.js';
 import { specRoutes } from './routes/specs.js';
@@ -41,6 +42,8 @@ import { HealthService } from './services/health.js';
 import { HumanLabelService } from './services/human-labels.js';
 import { LlmAccounting } from './services/llm-accounting.js';
 import { ModelService } from './services/models.js';
+import { RED_TEAM_JOB, RedTeamRunService } from './services/red-team-runs.js';
+import { RedTeamSpecService } from './services/red-team-specs.js';
 import { RunOutputStore } from './services/run-output.js';
 import { RunReads } from './services/run-reads.js';
 import { RUN_JOB, RunService } from './services/runs.js';
@@ -124,6 +127,18 @@ export async function createContext(
       evaluations,
     );
     jobs.register(RUN_JOB, runs.runJob);
+    const redTeamSpecs = new RedTeamSpecService(database.db);
+    const redTeamRuns = new RedTeamRunService(
+      database.db,
+      jobs,
+      llm,
+      llmConfig,
+      catalog,
+      accounting,
+      secretBox,
+      redTeamSpecs,
+    );
+    jobs.register(RED_TEAM_JOB, redTeamRuns.runJob);
     return {
       config,
       database,
@@ -142,6 +157,8 @@ export async function createContext(
         auth,
         datasets,
         anonymization,
+        redTeamSpecs,
+        redTeamRuns,
         health: new HealthService(database, jobs, blobs.kind, VERSION),
         models: new ModelService(llmConfig, catalog),
       },
@@ -273,6 +290,7 @@ export async function buildApp(
     await authed.register(runRoutes(ctx));
     await authed.register(evaluationRoutes(ctx.services));
     await authed.register(anonymizationRoutes(ctx.services));
+    await authed.register(redTeamRoutes(ctx.services));
   });
   return app;
 }

@@ -12,6 +12,8 @@ import type { HealthService } from './services/health.js';
 import type { HumanLabelService } from './services/human-labels.js';
 import type { LlmAccounting } from './services/llm-accounting.js';
 import type { ModelService } from './services/models.js';
+import type { RedTeamRunService } from './services/red-team-runs.js';
+import type { RedTeamSpecService } from './services/red-team-specs.js';
 import type { RunReads } from './services/run-reads.js';
 import type { RunService } from './services/runs.js';
 import type { SpecService } from './services/specs.js';
@@ -37,5 +39,7 @@ export interface AppContext {
     evaluations: EvaluationService;
     anonymization: AnonymizationService;
     humanLabels: HumanLabelService;
+    redTeamSpecs: RedTeamSpecService;
+    redTeamRuns: RedTeamRunService;
   };
 }

@@ -403,6 +403,86 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Red teaming: the app under test (a red-team spec) and runs that write adversarial prompts for it.
+  // A run keeps a snapshot of the spec it used; prompts are stored per behaviour as each one finishes, so
+  // a restarted job resumes without writing them again.
+  '0006_red_team': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('red_team_specs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('domain_description', 'text', (c) => c.notNull())
+        .addColumn('app_description', 'text', (c) => c.notNull())
+        .addColumn('concerns', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('red_team_specs_company_name_unique', ['company_id', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('red_team_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id'))
+        .addColumn('red_team_spec_id', 'text')
+        .addColumn('spec_name', 'text', (c) => c.notNull())
+        .addColumn('app_context', 'text', (c) => c.notNull())
+        .addColumn('number_of_behaviors', 'integer', (c) => c.notNull())
+        .addColumn('number_of_prompts_per_behavior', 'integer', (c) => c.notNull())
+        .addColumn('model_name', 'text', (c) => c.notNull())
+        .addColumn('grader_model', 'text')
+        .addColumn('categories', 'text')
+        .addColumn('strategies', 'text')
+        .addColumn('seed', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('sealed_target_secrets', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('behaviors', 'text')
+        .addColumn('results', 'text')
+        .addColumn('trace', 'text')
+        .addColumn('prompts_done', 'integer', (c) => c.notNull())
+        .addColumn('behaviors_done', 'integer', (c) => c.notNull())
+        .addColumn('total_cost', 'double precision', (c) => c.notNull())
+        .addColumn('job_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_by_email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('red_team_runs_company_created')
+        .on('red_team_runs')
+        .columns(['company_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('red_team_runs_spec')
+        .on('red_team_runs')
+        .column('red_team_spec_id')
+        .execute();
+
+      await db.schema
+        .createTable('red_team_prompts')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('red_team_runs.id').onDelete('cascade'))
+        .addColumn('behavior_index', 'integer', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('adversarial_prompt', 'text', (c) => c.notNull())
+        .addColumn('strategy', 'text', (c) => c.notNull())
+        .addColumn('language', 'text')
+        .addColumn('target_response', 'text')
+        .addColumn('target_error', 'text')
+        .addColumn('grade', 'text')
+        .addColumn('grade_error', 'text')
+        .addPrimaryKeyConstraint('red_team_prompts_pk', ['run_id', 'behavior_index', 'position'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
