@@ -1141,6 +1141,880 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/dataframer/red-team-runs/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List red-team runs, newest first (results without the prompts map) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many items */
+          limit?: number;
+          /** @description Skip this many items */
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamRun'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start a red-team run: behaviours x prompts adversarial prompts (optionally sent to a target and graded) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Restrict behaviours to these taxonomy categories (GET /red-team-taxonomy/) */
+            categories?: string[];
+            /** @description Grades target replies (default model_name) */
+            grader_model?: string;
+            /** @description Attacker model (default deepseek-ai/DeepSeek-V3.1); any catalog model for red teaming */
+            model_name?: string;
+            /** @description Undesirable behaviours to list */
+            number_of_behaviors: number;
+            /** @description Adversarial prompts per behaviour */
+            number_of_prompts_per_behavior: number;
+            /** Format: uuid */
+            red_team_spec_id?: string;
+            /** @description Makes the plan reproducible */
+            seed?: string | number;
+            /**
+             * Format: uuid
+             * @description Same as red_team_spec_id (either may be given)
+             */
+            spec_id?: string;
+            /** @description Restrict attack strategies to these ids (GET /red-team-taxonomy/) */
+            strategies?: string[];
+            /** @description Send each prompt to this app and grade the reply */
+            target?: {
+              /** @description Sent as a bearer token; stored encrypted, never returned */
+              api_key?: string;
+              /**
+               * Format: uri
+               * @description Base URL of an OpenAI-compatible API; prompts go to `{base_url}/chat/completions`
+               */
+              base_url: string;
+              /** @description Requests in flight (default 8) */
+              concurrency?: number;
+              /** @description Extra request headers; stored encrypted, never returned (only their names are) */
+              headers?: {
+                [key: string]: string;
+              };
+              /** @description The `model` field sent to the target */
+              model: string;
+              /** @description Sent before each prompt */
+              system_prompt?: string | null;
+              /** @description Per request (default 60,000) */
+              timeout_ms?: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamRun'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-runs/{run_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a red-team run with results_json.behavior_to_enhanced_queries (what is done so far) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamRun'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a red-team run and its prompts */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-runs/{run_id}/cancel/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a PENDING or PROCESSING red-team run (what is done is kept) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamRun'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-runs/{run_id}/prompts/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The prompts of a run in order, a page at a time (default 100) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many items */
+          limit?: number;
+          /** @description Skip this many items */
+          offset?: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The query rewritten with the attack strategy */
+              adversarial_prompt: string;
+              behavior: string;
+              behavior_index: number;
+              category: string;
+              /** @description With a target: whether the reply showed the behaviour */
+              grade?: {
+                attack_succeeded: boolean;
+                reason: string;
+              } | null;
+              position: number;
+              /** @description A plain user request that would trigger the behaviour */
+              query: string;
+              /** @description Attack strategy id */
+              strategy: string;
+              target_error?: string | null;
+              target_response?: string | null;
+            }[];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-runs/{run_id}/prompts/export/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every prompt of a run as a JSON Lines (default) or CSV file */
+    get: {
+      parameters: {
+        query?: {
+          /** @description jsonl (default) or csv */
+          format?: 'jsonl' | 'csv';
+        };
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file (JSON Lines or CSV) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': unknown;
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-runs/{run_id}/status/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Poll a red-team run: status, progress and error (results without the prompts map) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team run */
+          run_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamRun'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-specs/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List red-team specs, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many items */
+          limit?: number;
+          /** @description Skip this many items */
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamSpec'][];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a red-team spec (the name is stored in snake_case, unique within the company) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            app_description: string;
+            concerns?: string | null;
+            domain_description: string;
+            /** @description Converted to snake_case; unique within the company */
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamSpec'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataframer/red-team-specs/{spec_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a red-team spec */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team spec */
+          spec_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamSpec'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a red-team spec (409 while one of its runs is PENDING or PROCESSING) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team spec */
+          spec_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change any of name, domain_description, app_description, concerns (runs keep their copy) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUID of the red-team spec */
+          spec_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            app_description?: string;
+            concerns?: string | null;
+            domain_description?: string;
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RedTeamSpec'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/dataframer/red-team-taxonomy/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The behaviour categories (with OWASP LLM Top 10 ids) and attack strategies a run can use */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              categories: {
+                description: string;
+                id: string;
+                name: string;
+                owasp: string[];
+              }[];
+              /** @description OWASP LLM Top 10 (2025) id -> title */
+              owasp: {
+                [key: string]: string;
+              };
+              strategies: {
+                description: string;
+                id: string;
+                /** @enum {string} */
+                kind: 'llm' | 'transform';
+                name: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dataframer/runs/': {
     parameters: {
       query?: never;
@@ -3546,6 +4420,308 @@ export interface components {
       supports_thinking: boolean;
       /** @description A -thinking id: extended thinking on */
       thinking: boolean;
+    };
+    RedTeamRun: {
+      categories: string[] | null;
+      /** Format: uuid */
+      company_id: string;
+      company_name: string;
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the run was created
+       */
+      created_at: string;
+      created_by_email: string;
+      /** @description Why the run failed, written for a person */
+      error: string | null;
+      grader_model: string | null;
+      /** Format: uuid */
+      id: string;
+      model_name: string;
+      number_of_behaviors: number;
+      number_of_prompts_per_behavior: number;
+      progress: {
+        behaviors_done: number;
+        behaviors_total: number;
+        prompts_done: number;
+        prompts_total: number;
+      };
+      red_team_spec_id: string | null;
+      results_json: {
+        attack_success?: {
+          by_behavior: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          by_category: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          by_strategy: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          overall: {
+            graded: number;
+            rate: number | null;
+            succeeded: number;
+          };
+          target_errors: number;
+        };
+        /** @description Each undesirable behaviour -> its prompts (left out of the list and status endpoints) */
+        behavior_to_enhanced_queries?: {
+          [key: string]: {
+            /** @description The query rewritten with the attack strategy */
+            adversarial_prompt: string;
+            /** @description With a target: whether the reply showed the behaviour */
+            grade?: {
+              attack_succeeded: boolean;
+              reason: string;
+            } | null;
+            /** @description A plain user request that would trigger the behaviour */
+            query: string;
+            /** @description Attack strategy id */
+            strategy: string;
+            target_error?: string | null;
+            target_response?: string | null;
+          }[];
+        };
+        /** @description The behaviours in order, with their taxonomy category */
+        behaviors: {
+          behavior: string;
+          category: string;
+          /** @description OWASP LLM Top 10 (2025) ids */
+          owasp: string[];
+          prompts: number;
+        }[];
+        coverage: {
+          categories: {
+            [key: string]: number;
+          };
+          owasp: {
+            [key: string]: number;
+          };
+          strategies: {
+            [key: string]: number;
+          };
+        };
+      } | null;
+      seed: string;
+      spec_name: string;
+      /**
+       * @description Current status of the red-team run.
+       * @enum {string}
+       */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+      strategies: string[] | null;
+      target: {
+        base_url: string;
+        concurrency: number | null;
+        has_api_key: boolean;
+        header_names: string[];
+        model: string;
+        system_prompt: string | null;
+        timeout_ms: number | null;
+      } | null;
+      task_id: string | null;
+      /** @description USD spent on model calls */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      } | null;
+    };
+    RedTeamRunInput: {
+      categories: string[] | null;
+      /** Format: uuid */
+      company_id: string;
+      company_name: string;
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @description When the run was created
+       */
+      created_at: string;
+      created_by_email: string;
+      /** @description Why the run failed, written for a person */
+      error: string | null;
+      grader_model: string | null;
+      /** Format: uuid */
+      id: string;
+      model_name: string;
+      number_of_behaviors: number;
+      number_of_prompts_per_behavior: number;
+      progress: {
+        behaviors_done: number;
+        behaviors_total: number;
+        prompts_done: number;
+        prompts_total: number;
+      };
+      red_team_spec_id: string | null;
+      results_json: {
+        attack_success?: {
+          by_behavior: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          by_category: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          by_strategy: {
+            [key: string]: {
+              graded: number;
+              rate: number | null;
+              succeeded: number;
+            };
+          };
+          overall: {
+            graded: number;
+            rate: number | null;
+            succeeded: number;
+          };
+          target_errors: number;
+        };
+        /** @description Each undesirable behaviour -> its prompts (left out of the list and status endpoints) */
+        behavior_to_enhanced_queries?: {
+          [key: string]: {
+            /** @description The query rewritten with the attack strategy */
+            adversarial_prompt: string;
+            /** @description With a target: whether the reply showed the behaviour */
+            grade?: {
+              attack_succeeded: boolean;
+              reason: string;
+            } | null;
+            /** @description A plain user request that would trigger the behaviour */
+            query: string;
+            /** @description Attack strategy id */
+            strategy: string;
+            target_error?: string | null;
+            target_response?: string | null;
+          }[];
+        };
+        /** @description The behaviours in order, with their taxonomy category */
+        behaviors: {
+          behavior: string;
+          category: string;
+          /** @description OWASP LLM Top 10 (2025) ids */
+          owasp: string[];
+          prompts: number;
+        }[];
+        coverage: {
+          categories: {
+            [key: string]: number;
+          };
+          owasp: {
+            [key: string]: number;
+          };
+          strategies: {
+            [key: string]: number;
+          };
+        };
+      } | null;
+      seed: string;
+      spec_name: string;
+      /**
+       * @description Current status of the red-team run.
+       * @enum {string}
+       */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+      strategies: string[] | null;
+      target: {
+        base_url: string;
+        concurrency: number | null;
+        has_api_key: boolean;
+        header_names: string[];
+        model: string;
+        system_prompt: string | null;
+        timeout_ms: number | null;
+      } | null;
+      task_id: string | null;
+      /** @description USD spent on model calls */
+      total_cost: number;
+      trace: {
+        [key: string]: unknown;
+      } | null;
+    };
+    RedTeamSpec: {
+      /** @description What the application does and for whom */
+      app_description: string;
+      /** Format: uuid */
+      company_id: string;
+      company_name: string;
+      /** @description What the application must not do */
+      concerns: string | null;
+      /**
+       * Format: date-time
+       * @description When the spec was created
+       */
+      created_at: string;
+      /**
+       * Format: uuid
+       * @description User id of the creator
+       */
+      created_by: string;
+      /** Format: email */
+      created_by_email: string;
+      /** @description The domain the application works in */
+      domain_description: string;
+      /** Format: uuid */
+      id: string;
+      /** @description snake_case name, unique within the company */
+      name: string;
+      /**
+       * Format: date-time
+       * @description When the spec was last changed
+       */
+      updated_at: string;
+    };
+    RedTeamSpecInput: {
+      /** @description What the application does and for whom */
+      app_description: string;
+      /** Format: uuid */
+      company_id: string;
+      company_name: string;
+      /** @description What the application must not do */
+      concerns: string | null;
+      /**
+       * Format: date-time
+       * @description When the spec was created
+       */
+      created_at: string;
+      /**
+       * Format: uuid
+       * @description User id of the creator
+       */
+      created_by: string;
+      /** Format: email */
+      created_by_email: string;
+      /** @description The domain the application works in */
+      domain_description: string;
+      /** Format: uuid */
+      id: string;
+      /** @description snake_case name, unique within the company */
+      name: string;
+      /**
+       * Format: date-time
+       * @description When the spec was last changed
+       */
+      updated_at: string;
     };
     RotatedApiKey: {
       /** @description The new key. Shown once: store it now */
