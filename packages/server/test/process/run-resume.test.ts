@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../../../core/test/support/fake-openai.js';
 import { openDatabase } from '../../src/db/index.js';
 import { readExample } from '../support/examples.js';
-import { spawnServer } from '../support/process.js';
+import { callApi, spawnServer, until } from '../support/process.js';
 import { variedWriter } from '../support/writer.js';
 
 let dataDir: string;
@@ -30,24 +30,7 @@ const env = () => ({
   OPENFRAMER_INIT_COMPANY: 'Acme',
 });
 
-async function call(base: string, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${base}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${KEY}`, ...(init.headers ?? {}) },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const call = (base: string, path: string, init: RequestInit = {}) => callApi(base, KEY, path, init);
 
 it('a run killed mid-way (SIGKILL) resumes at the next start to exactly N samples, without redoing finished ones', async () => {
   const N = 24;

@@ -70,3 +70,29 @@ export async function runCli(
   const [code] = await once(child, 'exit');
   return { code: code as number | null, stdout, stderr };
 }
+
+/** Calls a server's API with a key; the body comes back parsed (null when empty). */
+export async function callApi(base: string, key: string, path: string, init: RequestInit = {}) {
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: responses are inspected freely in tests
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
+/** Probes until `ok` holds (or throws after `timeoutMs` with the last value). */
+export async function until<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
