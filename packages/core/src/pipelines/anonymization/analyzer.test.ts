@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Analyzer, type Detection } from './analyzer.js';
 import { PII_TYPES } from './recognizers/index.js';
+import { corners } from './recognizers/street-address.js';
 
 /**
  * Long texts are analysed by their parts around digits (each recognizer's window), and recognizers skip
@@ -152,5 +153,59 @@ describe('analysis by parts', () => {
   it('finds the same in a long text of PII only', () => {
     const text = Array.from({ length: 6 }, (_, i) => PII.join(i % 2 ? '\n' : ' ')).join('\n\n');
     expect(keys(fast.detect(text))).toEqual(keys(whole.detect(text)));
+  });
+});
+
+describe('corner of A and B', () => {
+  // The pattern as it was: `the` and all, scanned at every position.
+  const REFERENCE =
+    /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
+  it('is found from `corner` with the `the` before it, as the full pattern finds it', () => {
+    const token = fc.constantFrom(
+      'the',
+      'The',
+      'THE',
+      'bathe',
+      'corner',
+      'Corner',
+      'of',
+      'and',
+      'Main St',
+      '5th Ave',
+      'é',
+      'x',
+      '5',
+      '_',
+      '.',
+      ',',
+      '\n',
+    );
+    const glue = fc.constantFrom(' ', '  ', '\t', '', ' \t ');
+    const words = fc.array(fc.tuple(token, glue), { maxLength: 8 }).map((ts) => ts.flat().join(''));
+    const spaces = fc.constantFrom(' ', '  ', '\t', ' \t ');
+    // Random words around phrases shaped like `the corner of A and B` (some broken).
+    const phrase = fc
+      .tuple(
+        words,
+        fc.constantFrom('the', 'The', 'bathe', 'éthe', ''),
+        spaces,
+        fc.constantFrom('corner', 'Corner', 'corne'),
+      )
+      .chain(([before, the, space, corner]) =>
+        fc
+          .tuple(spaces, spaces, words, spaces, fc.constantFrom('and', 'or'), spaces, words)
+          .map(
+            ([s1, s2, a, s3, and, s4, b]) =>
+              `${before}${the}${space}${corner}${s1}of${s2}Elm ${a}${s3}${and}${s4}${b}`,
+          ),
+      );
+    const text = fc.array(fc.oneof(words, phrase), { maxLength: 6 }).map((parts) => parts.join(' '));
+    fc.assert(
+      fc.property(text, (t) => {
+        const expected = [...t.matchAll(REFERENCE)].map((m) => [m.index, m.index + m[0].length]);
+        expect(corners(t)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -116,19 +116,9 @@ interface View {
 /** The runs of ASCII digits of `text`, as [start, end, start, end, ...]. */
 function digitRuns(text: string): number[] {
   const runs: number[] = [];
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) continue;
-    let j = i + 1;
-    while (j < n) {
-      const d = text.charCodeAt(j);
-      if (d < 48 || d > 57) break;
-      j++;
-    }
-    runs.push(i, j);
-    i = j;
-  }
+  // A regular expression scans faster than a loop over char codes.
+  const digits = /\d+/g;
+  for (let m = digits.exec(text); m; m = digits.exec(text)) runs.push(m.index, m.index + m[0].length);
   return runs;
 }
 

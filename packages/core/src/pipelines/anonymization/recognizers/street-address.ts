@@ -1,4 +1,4 @@
-import { hasContext } from '../context.js';
+import { hasContext, UNIT_BOUNDARY } from '../context.js';
 import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
 
 type AddressLabel = 'street_address' | 'city' | 'state' | 'country' | 'postal_code';
@@ -251,9 +251,36 @@ const SPACE = /,?[ \t]+/y;
 const NUMBER_WORDS_NUMBER =
   /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?[ \t]+((?:[\p{L}\p{M}][\p{L}\p{M}'’.-]*[ \t]+){1,5})\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu;
 
-/** `the corner of A and B` (a street or a house address on each side). */
+/**
+ * `the corner of A and B` (a street or a house address on each side). Matched from `corner` (a literal
+ * start scans fast); a `the` before it is taken in by `cornerStart`.
+ */
 const CORNER =
-  /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
+  /\bcorner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
+
+/** The spans of `the corner of A and B` in `text`. */
+export function corners(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  if (!/corner/i.test(text)) return out;
+  let floor = 0;
+  CORNER.lastIndex = 0;
+  for (let m = CORNER.exec(text); m; m = CORNER.exec(text)) {
+    const start = cornerStart(text, m.index, floor);
+    floor = m.index + m[0].length;
+    out.push([start, floor]);
+  }
+  return out;
+}
+
+/** Where a match of CORNER at `at` starts: at a whole word `the` (any case) and spaces before it, else at `at`. */
+function cornerStart(text: string, at: number, floor: number): number {
+  let i = at;
+  while (i > floor && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  if (i === at || i - 3 < floor || text.slice(i - 3, i).toLowerCase() !== 'the') return at;
+  // `\b` of a case-insensitive Unicode regular expression: ASCII word characters, long s and Kelvin sign.
+  if (i - 3 > 0 && /[A-Za-z0-9_\u017f\u212a]/.test(text[i - 4]!)) return at;
+  return i - 3;
+}
 
 /** Phrases after which an address follows. */
 const ADDRESS_CUES = [
@@ -412,9 +439,7 @@ function findStreets(text: string): { start: number; end: number; score: number;
     });
   }
   // the corner of Dalbraut 99 and Frederikke Coves
-  for (const m of /corner/i.test(text) ? text.matchAll(CORNER) : []) {
-    out.push({ start: m.index, end: m.index + m[0].length, score: 0.6, name: 'corner' });
-  }
+  for (const [start, end] of corners(text)) out.push({ start, end, score: 0.6, name: 'corner' });
   // After `lives at`, `address:`, `sent to`: the rest of the phrase, when it has a house number.
   for (const m of text.matchAll(AFTER_CUE)) {
     const start = m.index + m[0].length;
@@ -543,7 +568,10 @@ const FIELD_TOKEN =
 
 /** True when the line around `at` has no capital letters (a text written all in lower case). */
 function lowercaseText(text: string, at: number): boolean {
-  const line = text.slice(Math.max(0, at - 120), at);
+  let line = text.slice(Math.max(0, at - 120), at);
+  // Not into the value before (the values of a column are analysed together).
+  const cut = line.lastIndexOf(UNIT_BOUNDARY);
+  if (cut >= 0) line = line.slice(cut + 1);
   return /\p{Ll}/u.test(line) && !/\p{Lu}/u.test(line);
 }
 
