@@ -26,8 +26,6 @@ import type { RedTeamSpecService, RedTeamSpecTable } from './red-team-specs.js';
 
 export const RED_TEAM_JOB = 'red-team-run';
 export const DEFAULT_RED_TEAM_MODEL = 'deepseek-ai/DeepSeek-V3.1';
-/** DataFramer caps a run at about 100 prompts; the job machinery here takes this many. */
-export const MAX_RED_TEAM_PROMPTS = 20_000;
 
 export type RedTeamStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
 const TERMINAL: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELED'];
@@ -205,13 +203,6 @@ export class RedTeamRunService {
       throw new InvalidInputError(
         'red_team_spec_id and spec_id name different specs; give one of them',
         'spec_id',
-      );
-    }
-    const total = input.number_of_behaviors * input.number_of_prompts_per_behavior;
-    if (total > MAX_RED_TEAM_PROMPTS) {
-      throw new InvalidInputError(
-        `number_of_behaviors x number_of_prompts_per_behavior is ${total}; a run writes at most ${MAX_RED_TEAM_PROMPTS} prompts`,
-        'number_of_prompts_per_behavior',
       );
     }
     const model = input.model_name?.trim() || DEFAULT_RED_TEAM_MODEL;
