@@ -1,3 +1,4 @@
+import type { LanguageModelV3Usage } from '@ai-sdk/provider';
 import type { LanguageModelUsage } from 'ai';
 import type { ModelPricing } from './catalog.js';
 import type { LlmUsage } from './types.js';
@@ -44,5 +45,16 @@ export function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
     outputTokens: a.outputTokens + b.outputTokens,
     cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
     thinkingTokens: a.thinkingTokens + b.thinkingTokens,
+  };
+}
+
+/** A provider model's own usage report (what `generateText` turns into `LanguageModelUsage`), in our shape. */
+export function usageFromV3(usage: LanguageModelV3Usage | undefined): LlmUsage {
+  if (!usage) return { ...ZERO_USAGE };
+  return {
+    inputTokens: usage.inputTokens?.total ?? 0,
+    outputTokens: usage.outputTokens?.total ?? 0,
+    cachedInputTokens: usage.inputTokens?.cacheRead ?? 0,
+    thinkingTokens: usage.outputTokens?.reasoning ?? 0,
   };
 }

@@ -1,14 +1,5 @@
-import {
-  asSchema,
-  generateText,
-  type LanguageModel,
-  type LanguageModelUsage,
-  type ModelMessage,
-  modelMessageSchema,
-  NoObjectGeneratedError,
-  NoOutputGeneratedError,
-  Output,
-} from 'ai';
+import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { LanguageModel, LanguageModelUsage, ModelMessage, Output } from 'ai';
 import type { z } from 'zod';
 import { OpenFramerError } from '../errors.js';
 import {
@@ -18,11 +9,11 @@ import {
   type LimiterStats,
 } from './concurrency.js';
 import type { LlmConfig } from './config.js';
-import { addUsage, costOf, usageFromSdk, ZERO_USAGE } from './cost.js';
+import { addUsage, costOf, usageFromSdk, usageFromV3, ZERO_USAGE } from './cost.js';
 import { DatabricksTokens } from './databricks.js';
 import { LlmError, LlmOutputError } from './errors.js';
 import { type LlmModel, resolveCatalog } from './models.js';
-import { callShape, ProviderPool } from './providers.js';
+import { type CallShape, callShape, ProviderPool } from './providers.js';
 import {
   classifyFailure,
   DEFAULT_RETRY,
@@ -156,7 +147,24 @@ interface SdkResult {
   readonly output: unknown;
 }
 
-let promptSchemaWarmed = false;
+type Ai = typeof import('ai');
+
+let aiModule: Promise<Ai> | undefined;
+/** Set once `aiModule` has loaded, for the synchronous checks in `send`. */
+let ai: Ai | undefined;
+
+/**
+ * The AI SDK's `generateText` layer, imported on first use. Plain-text replies from the provider packages'
+ * models do not go through it (see `send`); structured replies, and models that are not V3, still do.
+ */
+function loadAi(): Promise<Ai> {
+  aiModule ??= import('ai').then((mod) => {
+    warmPromptSchema(mod);
+    ai = mod;
+    return mod;
+  });
+  return aiModule;
+}
 
 /**
  * `generateText` validates every prompt against a new `z.array(modelMessageSchema)`, and zod first walks
@@ -165,18 +173,57 @@ let promptSchemaWarmed = false;
  * provider options is parsed; ours carry none, so every call walked the tree again (about 100 KB of
  * garbage and a quarter of the SDK's CPU per call). Parsing one such message up front settles it.
  */
-function warmPromptSchema(): void {
-  if (promptSchemaWarmed) return;
-  promptSchemaWarmed = true;
+function warmPromptSchema(mod: Ai): void {
   try {
-    modelMessageSchema.safeParse({ role: 'user', content: '', providerOptions: { warm: { up: [null] } } });
+    mod.modelMessageSchema.safeParse({
+      role: 'user',
+      content: '',
+      providerOptions: { warm: { up: [null] } },
+    });
   } catch {
     // Only an optimisation.
   }
 }
 
+/** A model the provider packages (or a test's `MockLanguageModelV3`) built, which `send` can call itself. */
+function isV3(model: LanguageModel): model is LanguageModelV3 {
+  return typeof model === 'object' && model.specificationVersion === 'v3';
+}
+
+/** What `generateText` would send for a prompt of plain-text turns (`convertToLanguageModelPrompt`). */
+function toPrompt(system: CallShape['system'], messages: readonly ModelMessage[]): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = [];
+  if (typeof system === 'string') prompt.push({ role: 'system', content: system });
+  else if (system !== undefined) {
+    prompt.push({
+      role: 'system',
+      content: system.content,
+      ...(system.providerOptions && { providerOptions: system.providerOptions }),
+    });
+  }
+  for (const message of messages) {
+    if (
+      (message.role !== 'user' && message.role !== 'assistant') ||
+      typeof message.content !== 'string' ||
+      message.providerOptions !== undefined
+    ) {
+      return [];
+    }
+    prompt.push({ role: message.role, content: [{ type: 'text', text: message.content }] });
+  }
+  return prompt;
+}
+
+/** The settings `generateText` accepts without complaint; anything else goes to it, to fail as before. */
+function plainSettings(request: LlmRequest, temperature: number | undefined): boolean {
+  const max = request.maxOutputTokens;
+  return (
+    (max === undefined || (Number.isInteger(max) && max >= 1)) &&
+    (temperature === undefined || typeof temperature === 'number')
+  );
+}
+
 export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStats {
-  warmPromptSchema();
   const config = options.config;
   const catalog = resolveCatalog(config, options.catalog);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
@@ -279,6 +326,14 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
     const { request, route } = job;
     const limiter = limiters.get(route.key);
     const shape = callShape(route, job.model, { ...request, system }, strict);
+    // Plain text from a V3 model: call the model itself. `generateText` adds nothing such a call needs
+    // (one step, no tools, no telemetry) but allocates ~60 KB per call around it (prompt validation,
+    // telemetry attributes, retry and step state), which at 200 ms per call all lives long enough to be
+    // promoted to the old generation.
+    const prompt =
+      structured === undefined && plainSettings(request, shape.temperature)
+        ? toPrompt(shape.system, messages)
+        : [];
     for (let attempt = 0; ; attempt++) {
       if (request.signal?.aborted) throw request.signal.reason;
       const permit = await limiter.acquire(request.signal);
@@ -288,22 +343,41 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
       const signal = call.signal;
       const started = performance.now();
       job.calls += 1;
-      let result: SdkResult;
+      let text: string;
+      let usage: LlmUsage;
+      let result: SdkResult | undefined;
       try {
-        result = await generateText({
-          model: await languageModel(route, signal),
-          ...(shape.system !== undefined && { system: shape.system }),
-          messages,
-          ...(structured && { output: structured.output }),
-          providerOptions: shape.providerOptions,
-          ...(shape.temperature !== undefined && { temperature: shape.temperature }),
-          ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
-          maxRetries: 0,
-          abortSignal: signal,
-        });
+        const model = await languageModel(route, signal);
+        if (prompt.length > 0 && isV3(model)) {
+          const reply = await model.doGenerate({
+            prompt,
+            providerOptions: shape.providerOptions,
+            ...(shape.temperature !== undefined && { temperature: shape.temperature }),
+            ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
+            abortSignal: signal,
+          });
+          text = '';
+          for (const part of reply.content) if (part.type === 'text') text += part.text;
+          usage = usageFromV3(reply.usage);
+        } else {
+          const { generateText } = await loadAi();
+          result = await generateText({
+            model,
+            ...(shape.system !== undefined && { system: shape.system }),
+            messages,
+            ...(structured && { output: structured.output }),
+            providerOptions: shape.providerOptions,
+            ...(shape.temperature !== undefined && { temperature: shape.temperature }),
+            ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
+            maxRetries: 0,
+            abortSignal: signal,
+          });
+          text = result.text;
+          usage = usageFromSdk(result.usage);
+        }
       } catch (err) {
         call.dispose();
-        if (structured && NoObjectGeneratedError.isInstance(err)) {
+        if (structured && ai?.NoObjectGeneratedError.isInstance(err)) {
           // The round trip worked; the content did not parse or validate.
           permit.release('success');
           return checkReply(
@@ -331,16 +405,15 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
       }
       call.dispose();
       permit.release('success');
-      const usage = usageFromSdk(result.usage);
-      if (!structured) {
+      if (!structured || !result) {
         report(job, 'ok', usage, started);
-        return { ok: true, text: result.text, value: result.text as T };
+        return { ok: true, text, value: text as T };
       }
       let value: unknown;
       try {
         value = result.output;
       } catch (err) {
-        if (!NoOutputGeneratedError.isInstance(err)) throw err;
+        if (!ai?.NoOutputGeneratedError.isInstance(err)) throw err;
         return checkReply(job, result.text, structured.schema, usage, started, result.finishReason);
       }
       if (!structured.validatedBySdk) {
@@ -387,10 +460,12 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
   function describeSchema(schema: z.ZodType): Promise<{ strict: boolean; jsonSchema: object }> {
     let described = schemaCache.get(schema);
     if (!described) {
-      described = Promise.resolve(asSchema(schema).jsonSchema).then((jsonSchema) => ({
-        jsonSchema,
-        strict: isStrictCompatible(jsonSchema),
-      }));
+      described = loadAi()
+        .then((mod) => mod.asSchema(schema).jsonSchema)
+        .then((jsonSchema) => ({
+          jsonSchema,
+          strict: isStrictCompatible(jsonSchema),
+        }));
       schemaCache.set(schema, described);
     }
     return described;
@@ -410,6 +485,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
     async generateObject<T>(request: StructuredRequest<T>) {
       const job = prepare(request);
       const { jsonSchema, strict } = await describeSchema(request.schema);
+      const { Output } = await loadAi();
       const name = request.schemaName.replace(NAME_PATTERN, '_') || 'response';
       const structured: StructuredPart<T> = job.route.structuredOutputs
         ? {

@@ -1,7 +1,3 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { generateText, LanguageModel, SystemModelMessage } from 'ai';
 import { createHttpFetch } from './http-fetch.js';
 import type { LlmModel } from './models.js';
@@ -116,33 +112,47 @@ function defaultFetch(): typeof fetch {
   return sharedFetch;
 }
 
+type ModelFactory = (modelId: string) => LanguageModel;
+
 /**
  * AI SDK provider instances, one per (route, key), so connection settings are built once. Every base URL
  * and key is passed explicitly: left undefined, the SDK would read the process environment itself.
+ *
+ * Each provider package is imported the first time a route uses it: together they hold ~10 MB of heap
+ * (code, sources and zod schemas) that a server talking to one provider, or to none, never needs.
  */
 export class ProviderPool {
   readonly #fetch: typeof fetch | undefined;
-  readonly #cache = new Map<string, (modelId: string) => LanguageModel>();
+  readonly #cache = new Map<string, ModelFactory | Promise<ModelFactory>>();
 
   /** Without `fetchImpl`, model calls go through `createHttpFetch` (node:http), shared by every pool. */
   constructor(fetchImpl?: typeof fetch) {
     this.#fetch = fetchImpl ?? defaultFetch();
   }
 
-  model(route: Route, bearerToken?: string): LanguageModel {
+  async model(route: Route, bearerToken?: string): Promise<LanguageModel> {
     const apiKey = bearerToken ?? route.apiKey;
     const cacheKey = `${route.api}\n${route.via}\n${route.baseUrl}\n${apiKey ?? ''}`;
     let factory = this.#cache.get(cacheKey);
     if (!factory) {
-      factory = this.#create(route, apiKey);
+      const pending = this.#create(route, apiKey);
+      this.#cache.set(cacheKey, pending);
+      try {
+        factory = await pending;
+      } catch (err) {
+        this.#cache.delete(cacheKey);
+        throw err;
+      }
       this.#cache.set(cacheKey, factory);
+    } else if (typeof factory !== 'function') {
+      factory = await factory;
     }
     return factory(route.wireModel);
   }
 
-  #create(route: Route, apiKey: string | undefined): (modelId: string) => LanguageModel {
+  async #create(route: Route, apiKey: string | undefined): Promise<ModelFactory> {
     // Model objects are stateless between calls, and building one builds its response schemas: reuse them.
-    const make = this.#provider(route, apiKey);
+    const make = await this.#provider(route, apiKey);
     const models = new Map<string, LanguageModel>();
     return (id) => {
       let model = models.get(id);
@@ -154,7 +164,7 @@ export class ProviderPool {
     };
   }
 
-  #provider(route: Route, apiKey: string | undefined): (modelId: string) => LanguageModel {
+  async #provider(route: Route, apiKey: string | undefined): Promise<ModelFactory> {
     const common = {
       baseURL: route.baseUrl,
       ...(route.headers && { headers: route.headers }),
@@ -162,20 +172,24 @@ export class ProviderPool {
     };
     switch (route.api) {
       case 'anthropic': {
+        const { createAnthropic } = await import('@ai-sdk/anthropic');
         const provider = createAnthropic({ ...common, apiKey: apiKey ?? '' });
         return (id) => provider.messages(id);
       }
       case 'google': {
+        const { createGoogleGenerativeAI } = await import('@ai-sdk/google');
         const provider = createGoogleGenerativeAI({ ...common, apiKey: apiKey ?? '' });
         return (id) => provider.chat(id);
       }
       case 'openai': {
         // Chat Completions rather than Responses: the one API every OpenAI-compatible server implements,
         // so OPENAI_BASE_URL can point at any of them.
+        const { createOpenAI } = await import('@ai-sdk/openai');
         const provider = createOpenAI({ ...common, apiKey: apiKey ?? '' });
         return (id) => provider.chat(id);
       }
       case 'compatible': {
+        const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
         const provider = createOpenAICompatible({
           ...common,
           name: route.via.replace(/[^A-Za-z0-9_-]/g, '_'),

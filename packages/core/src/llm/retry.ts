@@ -1,4 +1,4 @@
-import { APICallError, InvalidResponseDataError } from 'ai';
+import { APICallError, InvalidResponseDataError } from '@ai-sdk/provider';
 import type { LlmCallOutcome } from './types.js';
 
 export interface RetryOptions {
