@@ -5,6 +5,7 @@
  * Run: npx tsx bench/runs.ts   (BENCH_RUNS_N and BENCH_RUNS_BIG_N change the sizes)
  */
 
+import { createWriteStream } from 'node:fs';
 import { startFakeOpenAI } from '../packages/core/test/support/fake-openai.js';
 import { readExample } from '../packages/server/test/support/examples.js';
 import { ticketsSpecReply, variedWriter } from '../packages/server/test/support/writer.js';
@@ -31,7 +32,15 @@ async function main() {
   const fake = await startFakeOpenAI({ handler: variedWriter, maxConcurrent: CAP, retryAfter: '0' });
   const server = await startServer({
     env: { OPENFRAMER_LLM_BASE_URL: fake.url, OPENFRAMER_LLM_API_KEY: 'bench' },
+    // Extra node flags for the server, e.g. BENCH_SERVER_ARGS='--trace-gc' or '--heapsnapshot-signal=SIGUSR2'.
+    execArgv: (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean),
   });
+  if (process.env.BENCH_SERVER_LOG) {
+    // Everything the server prints from now on (e.g. --trace-gc lines), appended to this file.
+    const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
+    server.child.stdout?.pipe(log);
+    server.child.stderr?.pipe(log);
+  }
   const auth = { authorization: `Bearer ${API_KEY}` };
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${server.baseUrl}${path}`, {
