@@ -167,6 +167,7 @@ describe('corner of A and B', () => {
       'THE',
       'bathe',
       'corner',
+      'xcorner',
       'Corner',
       'of',
       'and',

@@ -300,11 +300,15 @@ export class Anonymizer {
     }));
     const { masked, entities } = await this.columns(columns, signal);
     const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-    const lines = [header.map(csvField).join(',')];
-    body.forEach((row, r) => {
-      lines.push(row.map((_, c) => csvField(masked[c]![r]!)).join(','));
-    });
-    return { content: lines.join(eol) + (/\r?\n$/.test(text) ? eol : ''), samples: body.length, entities };
+    let content = header.map(csvField).join(',');
+    for (let r = 0; r < body.length; r++) {
+      content += eol;
+      const cells = body[r]!.length;
+      for (let c = 0; c < cells; c++)
+        content += c === 0 ? csvField(masked[c]![r]!) : `,${csvField(masked[c]![r]!)}`;
+    }
+    if (/\r?\n$/.test(text)) content += eol;
+    return { content, samples: body.length, entities };
   }
 
   private async json(text: string, signal?: AbortSignal) {

@@ -253,10 +253,11 @@ const NUMBER_WORDS_NUMBER =
 
 /**
  * `the corner of A and B` (a street or a house address on each side). Matched from `corner` (a literal
- * start scans fast); a `the` before it is taken in by `cornerStart`.
+ * start scans fast; the word boundary before it is checked after), a `the` before it taken in by
+ * `cornerStart`.
  */
 const CORNER =
-  /\bcorner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
+  /corner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
 
 /** The spans of `the corner of A and B` in `text`. */
 export function corners(text: string): [number, number][] {
@@ -265,6 +266,10 @@ export function corners(text: string): [number, number][] {
   let floor = 0;
   CORNER.lastIndex = 0;
   for (let m = CORNER.exec(text); m; m = CORNER.exec(text)) {
+    if (m.index > 0 && isWordChar(text[m.index - 1]!)) {
+      CORNER.lastIndex = m.index + 1;
+      continue;
+    }
     const start = cornerStart(text, m.index, floor);
     floor = m.index + m[0].length;
     out.push([start, floor]);
@@ -272,13 +277,15 @@ export function corners(text: string): [number, number][] {
   return out;
 }
 
+/** A word character of `\b` in a case-insensitive Unicode regular expression: ASCII, long s, Kelvin sign. */
+const isWordChar = (ch: string) => /[A-Za-z0-9_\u017f\u212a]/.test(ch);
+
 /** Where a match of CORNER at `at` starts: at a whole word `the` (any case) and spaces before it, else at `at`. */
 function cornerStart(text: string, at: number, floor: number): number {
   let i = at;
   while (i > floor && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
   if (i === at || i - 3 < floor || text.slice(i - 3, i).toLowerCase() !== 'the') return at;
-  // `\b` of a case-insensitive Unicode regular expression: ASCII word characters, long s and Kelvin sign.
-  if (i - 3 > 0 && /[A-Za-z0-9_\u017f\u212a]/.test(text[i - 4]!)) return at;
+  if (i - 3 > 0 && isWordChar(text[i - 4]!)) return at;
   return i - 3;
 }
 
