@@ -4,18 +4,20 @@ import {
   type AnonymizationRunTarget,
   type EvaluationTarget,
   type JobTarget,
+  type RedTeamRunTarget,
   type RunTarget,
   resolveTarget,
   type SpecTarget,
   type WaitOptions,
   waitForAnonymizationRun,
   waitForEvaluation,
+  waitForRedTeamRun,
   waitForRun,
   waitForSpec,
 } from './lib/wait.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { DataframerResource } from './resources/dataframer/index.js';
-import type { AnonymizationRun, Evaluation, Run, Spec } from './types.js';
+import type { AnonymizationRun, Evaluation, RedTeamRun, Run, Spec } from './types.js';
 
 /**
  * Client for the DataFramer REST API as OpenFramer serves it, shaped like DataFramer's official SDK:
@@ -66,20 +68,24 @@ export class Dataframer extends APIClient {
   }
 
   /**
-   * Waits for a run, spec, evaluation or anonymization run to finish and resolves with its final state.
-   * Runs are followed through the event stream, with polling when it is unavailable; the others are
-   * polled. A job that ends FAILED or CANCELED throws `JobFailedError` (its `job` holds the final object,
+   * Waits for a run, spec, evaluation, anonymization run or red-team run to finish and resolves with its
+   * final state. Runs are followed through the event stream, with polling when it is unavailable; the
+   * others are polled (a red-team run through its `/status/`, so it resolves without the prompts map). A job that ends FAILED or CANCELED throws `JobFailedError` (its `job` holds the final object,
    * `jobError` the reason).
    *
    * Pass what the SDK returned (`runs.create(...)`, `specs.create(...)`, `evaluations.create(...)`,
-   * `anonymizationRuns.create(...)`, ...), or `{ run_id }` / `{ spec_id }` / `{ evaluation_id }` /
-   * `{ anonymization_run_id }`.
+   * `anonymizationRuns.create(...)`, `redTeamRuns.create(...)`, ...), or `{ run_id }` / `{ spec_id }` /
+   * `{ evaluation_id }` / `{ anonymization_run_id }` / `{ red_team_run_id }`.
    */
   waitFor(target: EvaluationTarget, options?: WaitOptions): Promise<Evaluation>;
   waitFor(target: AnonymizationRunTarget, options?: WaitOptions): Promise<AnonymizationRun>;
+  waitFor(target: RedTeamRunTarget, options?: WaitOptions): Promise<RedTeamRun>;
   waitFor(target: RunTarget, options?: WaitOptions): Promise<Run>;
   waitFor(target: SpecTarget, options?: WaitOptions): Promise<Spec>;
-  waitFor(target: JobTarget, options?: WaitOptions): Promise<Run | Spec | Evaluation | AnonymizationRun> {
+  waitFor(
+    target: JobTarget,
+    options?: WaitOptions,
+  ): Promise<Run | Spec | Evaluation | AnonymizationRun | RedTeamRun> {
     let job: ReturnType<typeof resolveTarget>;
     try {
       job = resolveTarget(target);
@@ -95,6 +101,8 @@ export class Dataframer extends APIClient {
         return waitForEvaluation(this, job.id, options);
       case 'anonymization_run':
         return waitForAnonymizationRun(this, job.id, options);
+      case 'red_team_run':
+        return waitForRedTeamRun(this, job.id, options);
     }
   }
 }

@@ -39,10 +39,12 @@ export {
   type EvaluationTarget,
   type JobProgress,
   type JobTarget,
+  type RedTeamRunTarget,
   type RunTarget,
   type SpecTarget,
   type WaitOptions,
 } from './lib/wait.js';
+export type { RedTeamPromptIterateParams } from './resources/dataframer/red-team-runs.js';
 export type { DownloadedRun, DownloadToOptions } from './resources/dataframer/runs.js';
 export type {
   SeedDatasetCreateFromPathParams,

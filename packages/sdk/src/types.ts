@@ -133,3 +133,39 @@ export type AnonymizationZipPending = JsonResponse<
   'get',
   202
 >;
+
+// Red teaming
+export type RedTeamSpec = Schemas['RedTeamSpec'];
+export type RedTeamSpecCreateParams = JsonBody<'/api/dataframer/red-team-specs/', 'post'>;
+export type RedTeamSpecUpdateParams = JsonBody<'/api/dataframer/red-team-specs/{spec_id}/', 'patch'>;
+export type RedTeamSpecListParams = QueryParams<'/api/dataframer/red-team-specs/', 'get'>;
+export type RedTeamRun = Schemas['RedTeamRun'];
+export type RedTeamRunStatus = RedTeamRun['status'];
+/** Behaviours and prompts finished so far, and the totals asked for. */
+export type RedTeamRunCounts = RedTeamRun['progress'];
+export type RedTeamResults = NonNullable<RedTeamRun['results_json']>;
+/** Graded replies and how many showed the behaviour (`rate` is null when nothing was graded). */
+export type RedTeamAttackSuccess = NonNullable<RedTeamResults['attack_success']>['overall'];
+export type RedTeamRunCreateParams = JsonBody<'/api/dataframer/red-team-runs/', 'post'>;
+/** Where a run sends its prompts to be graded: an OpenAI-compatible endpoint of the app under test. */
+export type RedTeamTarget = NonNullable<RedTeamRunCreateParams['target']>;
+export type RedTeamRunListParams = QueryParams<'/api/dataframer/red-team-runs/', 'get'>;
+/** One prompt of a run, with its behaviour and place (`behavior_index`, `position`). */
+export type RedTeamPrompt = JsonResponse<
+  '/api/dataframer/red-team-runs/{run_id}/prompts/',
+  'get',
+  200
+>[number];
+export type RedTeamPromptListParams = QueryParams<'/api/dataframer/red-team-runs/{run_id}/prompts/', 'get'>;
+export type RedTeamExportParams = QueryParams<
+  '/api/dataframer/red-team-runs/{run_id}/prompts/export/',
+  'get'
+>;
+export type RedTeamTaxonomy = JsonResponse<'/api/dataframer/red-team-taxonomy/', 'get', 200>;
+
+/** What `redTeamRuns.waitFor`'s onProgress reports: the run's status, counters and cost. */
+export interface RedTeamRunProgress extends RedTeamRunCounts {
+  status: RedTeamRunStatus;
+  total_cost: number;
+  error: string | null;
+}

@@ -1,4 +1,4 @@
-import type { AnonymizationRun, Evaluation, Run, Spec } from '../types.js';
+import type { AnonymizationRun, Evaluation, RedTeamRun, Run, Spec } from '../types.js';
 
 /**
  * Error classes with the names and fields of DataFramer's official SDK, so `catch` blocks written for it
@@ -124,17 +124,18 @@ export class APIUserAbortError extends APIError {
 }
 
 /**
- * `waitFor` saw the job end FAILED or CANCELED. `job` is the final object (a Run, Spec, Evaluation or AnonymizationRun) and
+ * `waitFor` saw the job end FAILED or CANCELED. `job` is the final object (a Run, Spec, Evaluation,
+ * AnonymizationRun or RedTeamRun) and
  * `jobError` the server's reason, so callers can report it without another request.
  */
 export class JobFailedError extends DataframerError {
   override name = 'JobFailedError';
   constructor(
-    readonly kind: 'run' | 'spec' | 'evaluation' | 'anonymization_run',
+    readonly kind: 'run' | 'spec' | 'evaluation' | 'anonymization_run' | 'red_team_run',
     readonly id: string,
     readonly status: 'FAILED' | 'CANCELED',
     readonly jobError: string | null,
-    readonly job: Run | Spec | Evaluation | AnonymizationRun,
+    readonly job: Run | Spec | Evaluation | AnonymizationRun | RedTeamRun,
   ) {
     super(`${kind} ${id} ended ${status}${jobError ? `: ${jobError}` : ''}`);
   }

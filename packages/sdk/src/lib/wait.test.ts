@@ -214,3 +214,67 @@ describe('waitFor on an evaluation or an anonymization run', () => {
     });
   });
 });
+
+describe('waitFor on a red-team run', () => {
+  const redTeamRun = (status: string, done: number, error: string | null = null) => ({
+    id: 'rt-1',
+    red_team_spec_id: 'spec-1',
+    number_of_behaviors: 2,
+    number_of_prompts_per_behavior: 3,
+    status,
+    error,
+    total_cost: 0.01 * done,
+    progress: { behaviors_done: done, behaviors_total: 2, prompts_done: done * 3, prompts_total: 6 },
+    results_json: null,
+  });
+
+  it('polls /status/ (no event stream), reports counters, and knows a run the list returned', async () => {
+    let polls = 0;
+    server = await scriptedServer((req, res) => {
+      if (req.url === '/api/dataframer/red-team-runs/') return json(res, 200, [redTeamRun('PENDING', 0)]);
+      polls++;
+      json(res, 200, redTeamRun(polls < 3 ? 'PROCESSING' : 'SUCCEEDED', Math.min(polls - 1, 2)));
+    });
+    const client = clientFor(server);
+    // Untagged (from list, not create): recognised by its fields.
+    const [listed] = await client.dataframer.redTeamRuns.list();
+    const seen: JobProgress[] = [];
+    const run = await client.waitFor(listed!, { pollIntervalMs: 10, onProgress: (p) => seen.push(p) });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(seen).toEqual([
+      expect.objectContaining({
+        kind: 'red_team_run',
+        status: 'PROCESSING',
+        behaviors_done: 0,
+        prompts_done: 0,
+      }),
+      expect.objectContaining({
+        kind: 'red_team_run',
+        status: 'PROCESSING',
+        behaviors_done: 1,
+        prompts_done: 3,
+      }),
+      expect.objectContaining({ status: 'SUCCEEDED', behaviors_done: 2, prompts_total: 6, total_cost: 0.02 }),
+    ]);
+    const gets = server.requests.slice(1).map((r) => r.url);
+    expect(gets.every((u) => u === '/api/dataframer/red-team-runs/rt-1/status/')).toBe(true);
+  });
+
+  it('throws JobFailedError with the run and its error when FAILED, and when CANCELED', async () => {
+    for (const [status, error] of [
+      ['FAILED', 'Only 1 distinct behaviours of the 2 requested'],
+      ['CANCELED', null],
+    ] as const) {
+      server = await scriptedServer((_req, res) => json(res, 200, redTeamRun(status, 1, error)));
+      await expect(clientFor(server).waitFor({ red_team_run_id: 'rt-1' })).rejects.toMatchObject({
+        name: 'JobFailedError',
+        kind: 'red_team_run',
+        status,
+        jobError: error,
+        job: { id: 'rt-1', status },
+      });
+      await server.close();
+      server = undefined;
+    }
+  });
+});

@@ -7,6 +7,8 @@ import type {
   Evaluation,
   EvaluationStatus,
   EvaluationSummary,
+  RedTeamRun,
+  RedTeamRunProgress,
   Run,
   RunProgress,
   RunSummary,
@@ -17,7 +19,10 @@ import { type JobKind, type RunHandle, type SpecHandle, taggedKind } from './job
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 
-/** A snapshot handed to `onProgress`: a run's counters, or the status of a spec, evaluation or anonymization run. */
+/**
+ * A snapshot handed to `onProgress`: a run's or red-team run's counters, or the status of a spec, evaluation
+ * or anonymization run.
+ */
 export type JobProgress =
   | ({ kind: 'run'; id: string } & RunProgress)
   | { kind: 'spec'; id: string; status: SpecStatus; total_cost: number | null; error: string | null }
@@ -28,7 +33,8 @@ export type JobProgress =
       total_cost: number | null;
       error: string | null;
     }
-  | { kind: 'anonymization_run'; id: string; status: AnonymizationStatus; error: string | null };
+  | { kind: 'anonymization_run'; id: string; status: AnonymizationStatus; error: string | null }
+  | ({ kind: 'red_team_run'; id: string } & RedTeamRunProgress);
 
 export interface WaitOptions {
   /** Called on every change: each SSE `progress` event, or each poll that saw something new. */
@@ -46,8 +52,9 @@ export type RunTarget = Run | RunSummary | RunHandle | { run_id: string };
 export type SpecTarget = Spec | SpecHandle | { spec_id: string };
 export type EvaluationTarget = Evaluation | EvaluationSummary | { evaluation_id: string };
 export type AnonymizationRunTarget = AnonymizationRun | { anonymization_run_id: string };
+export type RedTeamRunTarget = RedTeamRun | { red_team_run_id: string };
 /** Anything `client.waitFor` can follow. */
-export type JobTarget = RunTarget | SpecTarget | EvaluationTarget | AnonymizationRunTarget;
+export type JobTarget = RunTarget | SpecTarget | EvaluationTarget | AnonymizationRunTarget | RedTeamRunTarget;
 
 const RUN_TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
@@ -56,12 +63,14 @@ export function resolveTarget(target: JobTarget): { kind: JobKind; id: string } 
   if (typeof t.evaluation_id === 'string') return { kind: 'evaluation', id: t.evaluation_id };
   if (typeof t.anonymization_run_id === 'string')
     return { kind: 'anonymization_run', id: t.anonymization_run_id };
+  if (typeof t.red_team_run_id === 'string') return { kind: 'red_team_run', id: t.red_team_run_id };
   if (typeof t.id === 'string') {
     const tagged = taggedKind(target);
     if (tagged) return { kind: tagged, id: t.id };
     // Before `run_id`: an evaluation names its run too.
     if ('conformance_score' in t) return { kind: 'evaluation', id: t.id };
     if ('anonymized_files' in t) return { kind: 'anonymization_run', id: t.id };
+    if ('number_of_prompts_per_behavior' in t) return { kind: 'red_team_run', id: t.id };
   }
   if (typeof t.run_id === 'string') return { kind: 'run', id: t.run_id };
   if (typeof t.id === 'string') {
@@ -71,7 +80,7 @@ export function resolveTarget(target: JobTarget): { kind: JobKind; id: string } 
     return { kind: 'spec', id: t.spec_id };
   }
   throw new DataframerError(
-    'waitFor needs a run, spec, evaluation or anonymization run (as returned by the SDK), or { run_id } / { spec_id } / { evaluation_id } / { anonymization_run_id }; a bare { id } does not say which',
+    'waitFor needs a run, spec, evaluation, anonymization run or red-team run (as returned by the SDK), or { run_id } / { spec_id } / { evaluation_id } / { anonymization_run_id } / { red_team_run_id }; a bare { id } does not say which',
   );
 }
 
@@ -185,6 +194,38 @@ export async function waitForAnonymizationRun(
     report({ kind: 'anonymization_run', id: runId, status: run.status, error });
     if (run.status === 'SUCCEEDED') return run;
     if (run.status === 'FAILED') throw new JobFailedError('anonymization_run', runId, 'FAILED', error, run);
+    await sleep(interval, signal);
+  }
+}
+
+/**
+ * Polls a red-team run's `/status/` until it is SUCCEEDED (resolves with it), or FAILED or CANCELED (throws
+ * JobFailedError with the run's `error`). There is no event stream for red-team runs. The run resolved with
+ * is the status view: `results_json` without `behavior_to_enhanced_queries` (a run may hold thousands of
+ * prompts); read them with `redTeamRuns.prompts`, `iteratePrompts` or `export`, or `retrieve` the run.
+ */
+export async function waitForRedTeamRun(
+  client: Dataframer,
+  runId: string,
+  options: WaitOptions = {},
+): Promise<RedTeamRun> {
+  const { signal } = options;
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const report = reporter<JobProgress>(options.onProgress);
+  for (;;) {
+    const run = await client.dataframer.redTeamRuns.status(runId, { signal });
+    report({
+      kind: 'red_team_run',
+      id: runId,
+      status: run.status,
+      ...run.progress,
+      total_cost: run.total_cost,
+      error: run.error,
+    });
+    if (run.status === 'SUCCEEDED') return run;
+    if (run.status === 'FAILED' || run.status === 'CANCELED') {
+      throw new JobFailedError('red_team_run', runId, run.status, run.error, run);
+    }
     await sleep(interval, signal);
   }
 }

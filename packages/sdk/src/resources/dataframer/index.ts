@@ -4,6 +4,9 @@ import { Evaluations } from './evaluations.js';
 import { HealthResource } from './health.js';
 import { HumanLabels } from './human-labels.js';
 import { Models } from './models.js';
+import { RedTeamRuns } from './red-team-runs.js';
+import { RedTeamSpecs } from './red-team-specs.js';
+import { RedTeamTaxonomyResource } from './red-team-taxonomy.js';
 import { Runs } from './runs.js';
 import { SeedDatasets } from './seed-datasets.js';
 import { Specs } from './specs.js';
@@ -21,6 +24,10 @@ export class DataframerResource {
   readonly evaluations: Evaluations;
   readonly humanLabels: HumanLabels;
   readonly anonymizationRuns: AnonymizationRuns;
+  readonly redTeamSpecs: RedTeamSpecs;
+  readonly redTeamRuns: RedTeamRuns;
+  /** `GET /red-team-taxonomy/`: `client.dataframer.redTeamTaxonomy.retrieve()`. */
+  readonly redTeamTaxonomy: RedTeamTaxonomyResource;
 
   constructor(client: Dataframer) {
     this.seedDatasets = new SeedDatasets(client);
@@ -31,5 +38,8 @@ export class DataframerResource {
     this.evaluations = new Evaluations(client);
     this.humanLabels = new HumanLabels(client);
     this.anonymizationRuns = new AnonymizationRuns(client);
+    this.redTeamSpecs = new RedTeamSpecs(client);
+    this.redTeamRuns = new RedTeamRuns(client);
+    this.redTeamTaxonomy = new RedTeamTaxonomyResource(client);
   }
 }
