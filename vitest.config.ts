@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 // The API suite runs twice: on SQLite (the embedded default) and on PostgreSQL (found or started on loopback).
 export default defineConfig({
   // Tests run on Vite's server (SSR) resolver: add the "@openframer/source" export condition so workspace packages
-  // resolve to their TypeScript sources, not to a build (docs/development.md). Setting the list replaces Vite's
-  // defaults, so they are repeated (vite's defaultServerConditions).
-  ssr: { resolve: { conditions: ['@openframer/source', 'module', 'node', 'development|production'] } },
+  // resolve to their TypeScript sources, not to a build (docs/development.md). Setting the list replaces Vitest's
+  // default, ['node', 'development|production'], so that is repeated; Vitest also passes the list to the test
+  // workers as --conditions (never add 'module': Node would then load bundler-only builds, e.g. @aws-sdk's dist-es).
+  ssr: { resolve: { conditions: ['@openframer/source', 'node', 'development|production'] } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
