@@ -513,3 +513,90 @@ describe('adaptive concurrency', () => {
     expect(stats?.limit).toBeLessThanOrEqual(10);
   });
 });
+
+describe('tools', () => {
+  /** A chat completion whose assistant message calls `name` with `args`. */
+  const toolCall = (id: string, name: string, args: object) => ({
+    body: {
+      id: 'chatcmpl-tool',
+      object: 'chat.completion',
+      created: 0,
+      model: 'gpt-4.1',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id, type: 'function', function: { name, arguments: JSON.stringify(args) } }],
+          },
+        },
+      ],
+      usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+    },
+  });
+
+  const sum = {
+    description: 'Adds numbers exactly',
+    inputSchema: z.object({ numbers: z.array(z.number()) }),
+    execute: async ({ numbers }: { numbers: number[] }) => {
+      if (numbers.length === 0) throw new Error('give at least one number');
+      return String(numbers.reduce((a, b) => a + b, 0));
+    },
+  };
+
+  it('runs the tools the model calls, sends their answers back and returns the final reply', async () => {
+    const { gateway, calls } = setup();
+    server.reply(
+      toolCall('call_1', 'sum', { numbers: [] }),
+      toolCall('call_2', 'sum', { numbers: [19.99, 5.01, 75] }),
+      { content: 'The invoice total is 100.00.', usage: { prompt_tokens: 300, completion_tokens: 20 } },
+    );
+    const result = await gateway.generateText({
+      model: 'openai/gpt-4.1',
+      stage: 'generation',
+      messages: [{ role: 'user', content: 'Write an invoice line with its total.' }],
+      tools: { sum },
+    });
+    expect(result.text).toBe('The invoice total is 100.00.');
+    const requests = server.chatRequests();
+    expect(requests).toHaveLength(3);
+    expect(requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([
+      'sum',
+    ]);
+    // A tool error goes back to the model as the answer, so it can correct its input.
+    const firstAnswer = requests[1]!.body.messages.at(-1);
+    expect(firstAnswer).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
+    expect(JSON.stringify(firstAnswer.content)).toContain('give at least one number');
+    expect(JSON.stringify(requests[2]!.body.messages.at(-1).content)).toContain('100');
+    // Usage covers every step of the loop.
+    expect(result.usage.inputTokens).toBe(500);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.usage.inputTokens).toBe(500);
+  });
+
+  it('stops after maxToolSteps rounds of calls', async () => {
+    const { gateway } = setup();
+    server.setHandler(() => toolCall('call_x', 'sum', { numbers: [1] }));
+    const result = await gateway.generateText({
+      model: 'openai/gpt-4.1',
+      stage: 'generation',
+      messages: [{ role: 'user', content: 'Loop forever.' }],
+      tools: { sum },
+      maxToolSteps: 2,
+    });
+    expect(server.chatRequests()).toHaveLength(3);
+    expect(result.text).toBe('');
+  });
+
+  it('works with structured output: the object comes from the reply after the tool calls', async () => {
+    const { gateway } = setup();
+    server.reply(toolCall('call_1', 'sum', { numbers: [2, 3] }), {
+      json: { data_property_variations: [{ property_name: 'total', property_values: ['5'] }] },
+    });
+    const result = await gateway.generateObject({ ...SPEC_REQUEST, tools: { sum } });
+    expect(result.object.data_property_variations[0]!.property_values).toEqual(['5']);
+    expect(server.chatRequests()).toHaveLength(2);
+  });
+});

@@ -143,6 +143,8 @@ const NAME_PATTERN = /[^A-Za-z0-9_-]/g;
 interface SdkResult {
   text: string;
   usage: LanguageModelUsage;
+  /** Summed over the steps of a tool loop (`usage` is the last step's). */
+  totalUsage: LanguageModelUsage;
   finishReason: string;
   readonly output: unknown;
 }
@@ -190,6 +192,32 @@ function isV3(model: LanguageModel): model is LanguageModelV3 {
   return typeof model === 'object' && model.specificationVersion === 'v3';
 }
 
+export const DEFAULT_MAX_TOOL_STEPS = 4;
+
+/**
+ * The request's tools as AI SDK tools, and a stop after `maxToolSteps` rounds of calls plus the answer. A
+ * tool that throws answers with its error, so the model can correct its input.
+ */
+function toolLoop(mod: Ai, request: LlmRequest, signal: AbortSignal) {
+  const tools: Record<string, ReturnType<typeof mod.tool>> = {};
+  for (const [name, t] of Object.entries(request.tools ?? {})) {
+    tools[name] = mod.tool({
+      description: t.description,
+      inputSchema: t.inputSchema,
+      execute: async (input: unknown) => {
+        try {
+          return await t.execute(input, { signal });
+        } catch (err) {
+          if (signal.aborted) throw err;
+          return `error: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      },
+    });
+  }
+  const steps = Math.max(0, request.maxToolSteps ?? DEFAULT_MAX_TOOL_STEPS);
+  return { tools, stopWhen: mod.stepCountIs(steps + 1) };
+}
+
 /** What `generateText` would send for a prompt of plain-text turns (`convertToLanguageModelPrompt`). */
 function toPrompt(system: CallShape['system'], messages: readonly ModelMessage[]): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [];
@@ -218,6 +246,7 @@ function toPrompt(system: CallShape['system'], messages: readonly ModelMessage[]
 function plainSettings(request: LlmRequest, temperature: number | undefined): boolean {
   const max = request.maxOutputTokens;
   return (
+    request.tools === undefined &&
     (max === undefined || (Number.isInteger(max) && max >= 1)) &&
     (temperature === undefined || typeof temperature === 'number')
   );
@@ -366,6 +395,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
             ...(shape.system !== undefined && { system: shape.system }),
             messages,
             ...(structured && { output: structured.output }),
+            ...(request.tools && toolLoop(await loadAi(), request, signal)),
             providerOptions: shape.providerOptions,
             ...(shape.temperature !== undefined && { temperature: shape.temperature }),
             ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
@@ -373,7 +403,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
             abortSignal: signal,
           });
           text = result.text;
-          usage = usageFromSdk(result.usage);
+          usage = usageFromSdk(request.tools ? result.totalUsage : result.usage);
         }
       } catch (err) {
         call.dispose();

@@ -49,6 +49,17 @@ export interface DatabricksCredentials {
   apiBase: string;
 }
 
+/** A function the model may call while it writes (native tool calling, run by the gateway). */
+export interface LlmTool<I = unknown> {
+  description: string;
+  inputSchema: z.ZodType<I>;
+  /**
+   * The answer the model reads. A thrown error is shown to the model as the answer (so it can correct its
+   * input), not raised to the caller.
+   */
+  execute(input: I, options: { signal?: AbortSignal }): Promise<string>;
+}
+
 export interface LlmRequest {
   /** A catalog id, e.g. `anthropic/claude-sonnet-4-6` or `...-thinking`. */
   model: string;
@@ -66,6 +77,11 @@ export interface LlmRequest {
   credentials?: { databricks?: DatabricksCredentials };
   /** The caller's own data, copied to every `LlmCallRecord` of this request (e.g. whom to charge). */
   tag?: unknown;
+  /** Tools the model may call; the gateway runs them and sends their answers back. */
+  // biome-ignore lint/suspicious/noExplicitAny: each tool has its own input type
+  tools?: Record<string, LlmTool<any>>;
+  /** Rounds of tool calls allowed before the model must answer (default 4). */
+  maxToolSteps?: number;
 }
 
 export interface StructuredRequest<T> extends LlmRequest {
