@@ -1,5 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import type { LanguageModel, LanguageModelUsage, ModelMessage, Output } from 'ai';
+import type { LanguageModel, LanguageModelUsage, ModelMessage, Output, Tool } from 'ai';
 import type { z } from 'zod';
 import { OpenFramerError } from '../errors.js';
 import {
@@ -199,9 +199,9 @@ export const DEFAULT_MAX_TOOL_STEPS = 4;
  * tool that throws answers with its error, so the model can correct its input.
  */
 function toolLoop(mod: Ai, request: LlmRequest, signal: AbortSignal) {
-  const tools: Record<string, ReturnType<typeof mod.tool>> = {};
+  const tools: Record<string, Tool> = {};
   for (const [name, t] of Object.entries(request.tools ?? {})) {
-    tools[name] = mod.tool({
+    tools[name] = mod.tool<unknown, string>({
       description: t.description,
       inputSchema: t.inputSchema,
       execute: async (input: unknown) => {
