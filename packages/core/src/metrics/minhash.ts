@@ -125,21 +125,22 @@ export interface NearDuplicate<K> {
 
 /** Signatures per storage chunk: a big index grows a chunk at a time rather than by copying. */
 const CHUNK = 1024;
-/** Each band's buckets are split over 4 maps by the top two bits of the band hash: keys stay small ints. */
-const BUCKET_MAPS = BANDS * 4;
+/** Signatures the first chunk holds at first (it doubles up to `CHUNK`): a small index stays small. */
+const FIRST_CHUNK = 16;
 
 /**
  * Signatures bucketed by LSH bands: finding near duplicates of a text costs about O(1), not O(n).
  *
  * Compact, since a run indexes every accepted sample: keys get dense internal ids, signatures are stored
- * in flat chunks, and a bucket is a map entry from a small-integer band hash to one id (or a list of ids).
- * A 20,000-text index takes about 25 MB instead of the ~110 MB that string bucket keys and arrays took.
+ * in flat chunks of typed arrays, and each band's buckets are an open-addressed table in typed arrays
+ * (`BandTable`), with no object per bucket or per entry. About 1 KB per text, most of it the 512-byte
+ * signature (a 20,000-text index takes about 20 MB; string bucket keys and arrays took about 110 MB).
  */
 export class NearDuplicateIndex<K = string> {
   readonly #keys: K[] = [];
   readonly #ids = new Map<K, number>();
   readonly #chunks: Uint32Array[] = [];
-  readonly #buckets: Map<number, number | number[]>[] = Array.from({ length: BUCKET_MAPS }, () => new Map());
+  readonly #bands: BandTable[] = Array.from({ length: BANDS }, () => new BandTable());
   /** `#seen[id] === #query` marks an id already compared in the current query. */
   #seen = new Uint32Array(0);
   #query = 0;
@@ -154,26 +155,31 @@ export class NearDuplicateIndex<K = string> {
     return signature;
   }
 
-  /** Adds a signature computed earlier (`minhash`), so a text checked and then kept is hashed once. */
+  /**
+   * Adds a signature computed earlier (`minhash`), so a text checked and then kept is hashed once. A key
+   * added again gets the new signature; the buckets of its earlier one keep leading to it.
+   */
   addSignature(key: K, signature: MinHashSignature): void {
     let id = this.#ids.get(key);
     if (id === undefined) {
       id = this.#keys.length;
       this.#keys.push(key);
       this.#ids.set(key, id);
-      if (id % CHUNK === 0) this.#chunks.push(new Uint32Array(CHUNK * SLOTS));
     }
-    this.#chunks[Math.floor(id / CHUNK)]!.set(signature, (id % CHUNK) * SLOTS);
-    for (let b = 0; b < BANDS; b++) {
-      const h = bandHash(signature, b);
-      const map = this.#buckets[b * 4 + (h >>> 30)]!;
-      const low = h & 0x3fffffff;
-      const bucket = map.get(low);
-      if (bucket === undefined) map.set(low, id);
-      else if (typeof bucket === 'number') {
-        if (bucket !== id) map.set(low, [bucket, id]);
-      } else if (bucket[bucket.length - 1] !== id) bucket.push(id);
+    const c = Math.floor(id / CHUNK);
+    const offset = (id % CHUNK) * SLOTS;
+    let chunk = this.#chunks[c];
+    if (chunk === undefined) {
+      chunk = new Uint32Array((c === 0 ? FIRST_CHUNK : CHUNK) * SLOTS);
+      this.#chunks.push(chunk);
+    } else if (chunk.length <= offset) {
+      const grown = new Uint32Array(Math.min(CHUNK * SLOTS, chunk.length * 2));
+      grown.set(chunk);
+      chunk = grown;
+      this.#chunks[c] = chunk;
     }
+    chunk.set(signature, offset);
+    for (let b = 0; b < BANDS; b++) this.#bands[b]!.add(bandHash(signature, b), id);
   }
 
   /** The most similar indexed text at or above `threshold`, if any. */
@@ -181,7 +187,11 @@ export class NearDuplicateIndex<K = string> {
     return this.nearestSignature(minhash(text), threshold);
   }
 
-  /** `nearest` for a signature computed earlier. */
+  /**
+   * `nearest` for a signature computed earlier. Candidates are the ids sharing a bucket with the signature,
+   * band by band and in the order they were added to each bucket; the first one with the highest
+   * similarity wins.
+   */
   nearestSignature(signature: MinHashSignature, threshold: number): NearDuplicate<K> | undefined {
     if (this.#seen.length < this.#keys.length) {
       const grown = new Uint32Array(Math.max(64, this.#keys.length * 2));
@@ -193,23 +203,29 @@ export class NearDuplicateIndex<K = string> {
       this.#query = 1;
     }
     const query = this.#query;
+    const seen = this.#seen;
     let bestId = -1;
     let bestSimilarity = 0;
-    const consider = (id: number) => {
-      if (this.#seen[id] === query) return;
-      this.#seen[id] = query;
-      const s = this.#similarityTo(signature, id);
-      if (s >= threshold && (bestId < 0 || s > bestSimilarity)) {
-        bestId = id;
-        bestSimilarity = s;
-      }
-    };
     for (let b = 0; b < BANDS; b++) {
-      const h = bandHash(signature, b);
-      const bucket = this.#buckets[b * 4 + (h >>> 30)]!.get(h & 0x3fffffff);
-      if (bucket === undefined) continue;
-      if (typeof bucket === 'number') consider(bucket);
-      else for (const id of bucket) consider(id);
+      const band = this.#bands[b]!;
+      const head = band.find(bandHash(signature, b));
+      if (head === 0) continue;
+      // A bucket of one id (head = id + 1), or a circular list whose last entry is -head - 1.
+      const last = head > 0 ? -1 : -head - 1;
+      let entry = head > 0 ? -1 : band.next[last]!;
+      for (;;) {
+        const id = head > 0 ? head - 1 : band.ids[entry]!;
+        if (seen[id] !== query) {
+          seen[id] = query;
+          const s = this.#similarityTo(signature, id);
+          if (s >= threshold && (bestId < 0 || s > bestSimilarity)) {
+            bestId = id;
+            bestSimilarity = s;
+          }
+        }
+        if (entry === last) break;
+        entry = band.next[entry]!;
+      }
     }
     return bestId < 0 ? undefined : { key: this.#keys[bestId]!, similarity: bestSimilarity };
   }
@@ -221,6 +237,104 @@ export class NearDuplicateIndex<K = string> {
     for (let i = 0; i < SLOTS; i++) if (signature[i] === chunk[offset + i]) same++;
     return same / SLOTS;
   }
+}
+
+/**
+ * One band's buckets, keyed by the full 32-bit band hash: an open-addressed table (triangular probing over
+ * a power-of-two size, at most 3/4 full) of `hashes` and `heads`. A head is 0 for an empty slot, id + 1 for
+ * a bucket of one id, or -e - 1 for a bucket of several, `e` being the last entry of a circular list in
+ * `ids`/`next` (the last entry's `next` is the first, so appending and reading in order are both O(1) per id).
+ * 8 bytes per slot plus 8 per id of a bucket of two or more, against ~40 bytes per Map entry before.
+ */
+class BandTable {
+  hashes = new Uint32Array(16);
+  heads = new Int32Array(16);
+  count = 0;
+  ids = EMPTY;
+  next = EMPTY;
+  entries = 0;
+
+  /** The head of the bucket for `hash`, or 0. */
+  find(hash: number): number {
+    const mask = this.heads.length - 1;
+    let slot = slotOf(hash, mask);
+    for (let step = 1; ; step++) {
+      const head = this.heads[slot]!;
+      if (head === 0 || this.hashes[slot] === hash) return head;
+      slot = (slot + step) & mask;
+    }
+  }
+
+  /** Appends `id` to the bucket for `hash`, unless it is already the bucket's last id. */
+  add(hash: number, id: number): void {
+    const mask = this.heads.length - 1;
+    let slot = slotOf(hash, mask);
+    for (let step = 1; ; step++) {
+      const head = this.heads[slot]!;
+      if (head === 0) {
+        this.hashes[slot] = hash;
+        this.heads[slot] = id + 1;
+        if (++this.count * 4 > this.heads.length * 3) this.#grow();
+        return;
+      }
+      if (this.hashes[slot] === hash) {
+        if (head > 0) {
+          if (head - 1 === id) return;
+          const first = this.#entry(head - 1);
+          const second = this.#entry(id);
+          this.next[first] = second;
+          this.next[second] = first;
+          this.heads[slot] = -second - 1;
+        } else {
+          const last = -head - 1;
+          if (this.ids[last] === id) return;
+          const entry = this.#entry(id);
+          this.next[entry] = this.next[last]!;
+          this.next[last] = entry;
+          this.heads[slot] = -entry - 1;
+        }
+        return;
+      }
+      slot = (slot + step) & mask;
+    }
+  }
+
+  #entry(id: number): number {
+    if (this.entries === this.ids.length) {
+      const size = Math.max(16, this.ids.length * 2);
+      const ids = new Int32Array(size);
+      ids.set(this.ids);
+      const next = new Int32Array(size);
+      next.set(this.next);
+      this.ids = ids;
+      this.next = next;
+    }
+    this.ids[this.entries] = id;
+    return this.entries++;
+  }
+
+  #grow(): void {
+    const { hashes, heads } = this;
+    this.hashes = new Uint32Array(hashes.length * 2);
+    this.heads = new Int32Array(heads.length * 2);
+    const mask = this.heads.length - 1;
+    for (let i = 0; i < heads.length; i++) {
+      if (heads[i] === 0) continue;
+      const hash = hashes[i]!;
+      let slot = slotOf(hash, mask);
+      for (let step = 1; this.heads[slot] !== 0; step++) slot = (slot + step) & mask;
+      this.hashes[slot] = hash;
+      this.heads[slot] = heads[i]!;
+    }
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/** A table slot for a band hash, mixed so that the low bits of the slot depend on every bit of the hash. */
+function slotOf(hash: number, mask: number): number {
+  const x = Math.imul(hash ^ (hash >>> 16), 0x9e3779b1);
+  return (x ^ (x >>> 15)) & mask;
 }
 
 /** FNV-1a over the band's rows, seeded by the band number: equal bands of two signatures hash alike. */
