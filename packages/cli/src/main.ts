@@ -13,6 +13,7 @@ import { evaluationsCommand } from './commands/evaluations.js';
 import { generateCommand } from './commands/generate.js';
 import { keysCommand } from './commands/keys.js';
 import { modelsCommand } from './commands/models.js';
+import { redTeamCommand } from './commands/red-team.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { specsCommand } from './commands/specs.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     runsCommand(),
     evaluationsCommand(),
     anonymizeCommand(),
+    redTeamCommand(),
     modelsCommand(),
     generateCommand(),
   ]) {

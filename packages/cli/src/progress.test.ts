@@ -72,3 +72,34 @@ describe('ProgressReporter', () => {
     ).toBe('spec f11e923e PROCESSING · 0:00 elapsed');
   });
 });
+
+describe('ProgressReporter on a red-team run', () => {
+  const redTeam = (status: 'PROCESSING' | 'SUCCEEDED', behaviours: number, cost: number) => ({
+    kind: 'red_team_run' as const,
+    id: '9b2f6d1e-0c3a-4e5f-8a7b-1c2d3e4f5a6b',
+    status,
+    behaviors_done: behaviours,
+    behaviors_total: 4,
+    prompts_done: behaviours * 25,
+    prompts_total: 100,
+    total_cost: cost,
+    error: null,
+  });
+
+  it('shows behaviours and prompts done of their totals, prompts per second, cost and ETA', () => {
+    let now = 0;
+    const { writes, stream } = fakeStream(true);
+    const progress = new ProgressReporter({ stream, now: () => now });
+    progress.update(redTeam('PROCESSING', 0, 0));
+    now = 10_000;
+    progress.update(redTeam('PROCESSING', 1, 0.004));
+    expect(writes[1]).toBe(
+      '\r\x1b[2Kred_team_run 9b2f6d1e PROCESSING · behaviours 1/4 · prompts 25/100 · 2.5 prompts/s · $0.0040 · ETA 0:30',
+    );
+    now = 40_000;
+    progress.update(redTeam('SUCCEEDED', 4, 0.02));
+    progress.finish();
+    expect(writes.at(-2)).toContain('SUCCEEDED · behaviours 4/4 · prompts 100/100');
+    expect(writes.at(-2)).toContain('0:40 elapsed');
+  });
+});

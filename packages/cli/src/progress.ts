@@ -9,8 +9,9 @@ export interface ProgressOptions {
 }
 
 /**
- * Progress of a run or spec on stderr. On a terminal one line is redrawn in place (samples done and
- * failed, rate, cost so far, ETA); otherwise (CI logs, files) plain lines are written periodically.
+ * Progress of a job on stderr. On a terminal one line is redrawn in place (for a run: samples done and
+ * failed, rate, cost so far, ETA; for a red-team run: behaviours and prompts done, rate, cost, ETA);
+ * otherwise (CI logs, files) plain lines are written periodically.
  */
 export class ProgressReporter {
   private readonly stream: NodeJS.WriteStream;
@@ -68,15 +69,28 @@ export class ProgressReporter {
   describe(p: JobProgress): string {
     const elapsed = (this.now() - this.started) / 1000;
     const label = `${p.kind} ${p.id.slice(0, 8)} ${p.status}`;
+    const ended = p.status !== 'PROCESSING' && p.status !== 'PENDING';
+    if (p.kind === 'red_team_run') {
+      // Prompts are the unit of work (saved a behaviour at a time), so the rate and ETA count them.
+      const rate = this.rate(p.status, p.prompts_done);
+      const remaining = p.prompts_total - p.prompts_done;
+      const parts = [
+        label,
+        `behaviours ${p.behaviors_done}/${p.behaviors_total}`,
+        `prompts ${p.prompts_done}/${p.prompts_total}`,
+        rate !== undefined ? `${rate.toFixed(1)} prompts/s` : undefined,
+        dollars(p.total_cost),
+        p.status === 'PROCESSING' && rate && remaining > 0 ? `ETA ${duration(remaining / rate)}` : undefined,
+        ended ? `${duration(elapsed)} elapsed` : undefined,
+      ];
+      return parts.filter(Boolean).join(' · ');
+    }
     if (p.kind !== 'run') {
       const cost = 'total_cost' in p && p.total_cost ? dollars(p.total_cost) : undefined;
       return [label, `${duration(elapsed)} elapsed`, cost].filter(Boolean).join(' · ');
     }
     const finished = p.samples_completed + p.samples_failed;
-    const now = this.now();
-    if (!this.first && p.status === 'PROCESSING') this.first = { at: now, finished };
-    const span = this.first ? (now - this.first.at) / 1000 : 0;
-    const rate = this.first && span > 0 ? (finished - this.first.finished) / span : undefined;
+    const rate = this.rate(p.status, finished);
     const remaining = p.number_of_samples - finished;
     const parts = [
       label,
@@ -85,8 +99,16 @@ export class ProgressReporter {
       rate !== undefined ? `${rate.toFixed(1)}/s` : undefined,
       dollars(p.total_cost),
       p.status === 'PROCESSING' && rate && remaining > 0 ? `ETA ${duration(remaining / rate)}` : undefined,
-      p.status !== 'PROCESSING' && p.status !== 'PENDING' ? `${duration(elapsed)} elapsed` : undefined,
+      ended ? `${duration(elapsed)} elapsed` : undefined,
     ];
     return parts.filter(Boolean).join(' · ');
+  }
+
+  /** Items finished per second since the job was first seen PROCESSING (undefined before that). */
+  private rate(status: string, finished: number): number | undefined {
+    const now = this.now();
+    if (!this.first && status === 'PROCESSING') this.first = { at: now, finished };
+    const span = this.first ? (now - this.first.at) / 1000 : 0;
+    return this.first && span > 0 ? (finished - this.first.finished) / span : undefined;
   }
 }
