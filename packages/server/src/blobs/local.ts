@@ -1,13 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '@openframer/core';
-import { type BlobInfo, type BlobStore, bodyStream, checkBlobKey, meter } from './store.js';
+import { type BlobInfo, type BlobStore, checkBlobKey, meter } from './store.js';
 
-/** Blobs as files under `<dataDir>/blobs`, written to a temp file and renamed into place. */
+/**
+ * Blobs as files under `<dataDir>/blobs`, written to a temp file under `<dataDir>/tmp` and renamed into
+ * place (no fsync). Directories are created when a write or rename finds them missing, rather than by a
+ * recursive mkdir before every put.
+ */
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local' as const;
   private readonly root: string;
@@ -24,18 +28,36 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, body: Readable | Buffer | string): Promise<BlobInfo> {
     const target = this.pathOf(key);
-    await mkdir(this.tmp, { recursive: true });
     const temp = join(this.tmp, `blob-${randomUUID()}`);
-    const measured = meter();
     try {
-      await pipeline(bodyStream(body), measured.stream, createWriteStream(temp));
-      await mkdir(dirname(target), { recursive: true });
-      await rename(temp, target);
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        // Bytes in hand (a generated sample's file, an export): one write, no stream pipeline.
+        const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+        await this.#inTmp(() => writeFile(temp, bytes));
+        await moveInto(temp, target);
+        return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      }
+      // A stream cannot be replayed after a failed attempt, so its temp dir is made first.
+      await mkdir(this.tmp, { recursive: true });
+      const measured = meter();
+      await pipeline(body, measured.stream, createWriteStream(temp));
+      await moveInto(temp, target);
+      return measured.info();
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    return measured.info();
+  }
+
+  /** Runs `write` (which creates a file in the temp dir), again after creating the temp dir if it is missing. */
+  async #inTmp(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(this.tmp, { recursive: true });
+      await write();
+    }
   }
 
   async putFile(key: string, path: string): Promise<BlobInfo> {
@@ -87,6 +109,17 @@ export class LocalBlobStore implements BlobStore {
   async count(prefix?: string): Promise<number> {
     const start = prefix ? this.pathOf(prefix.replace(/\/+$/, '')) : this.root;
     return countFiles(start);
+  }
+}
+
+/** Renames `temp` to `target`, creating the target's directory when the rename says it is missing. */
+async function moveInto(temp: string, target: string): Promise<void> {
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dirname(target), { recursive: true });
+    await rename(temp, target);
   }
 }
 

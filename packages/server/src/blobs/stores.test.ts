@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -219,5 +219,33 @@ describe('S3 blob store settings', () => {
     expect(() =>
       loadConfig({ OPENFRAMER_S3_BUCKET: 'bkt', OPENFRAMER_S3_FORCE_PATH_STYLE: 'maybe' }),
     ).toThrow(/OPENFRAMER_S3_FORCE_PATH_STYLE/);
+  });
+});
+
+describe('local blob store files', () => {
+  it('creates its temp and target directories when they are missing, and leaves no temp file behind', async () => {
+    const dataDir = await mkdtemp(join(scratch, 'local-dirs-'));
+    const store = new LocalBlobStore(dataDir);
+    expect(await store.put('a/b/c.txt', 'one')).toEqual({ size: 3, sha256: sha256('one') });
+    // Someone removes the temp dir and the blobs between two puts.
+    await rm(join(dataDir, 'tmp'), { recursive: true });
+    await rm(join(dataDir, 'blobs'), { recursive: true });
+    const bytes = Buffer.from('two ünïcode');
+    expect(await store.put('a/b/d.txt', bytes)).toEqual({ size: bytes.length, sha256: sha256(bytes) });
+    await rm(join(dataDir, 'tmp'), { recursive: true });
+    expect(await store.put('a/e.txt', Readable.from([Buffer.from('three')]))).toEqual({
+      size: 5,
+      sha256: sha256('three'),
+    });
+    expect((await readAll(await store.get('a/b/d.txt'))).toString()).toBe('two ünïcode');
+    expect(await readdir(join(dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('removes its temp file when the rename fails', async () => {
+    const dataDir = await mkdtemp(join(scratch, 'local-fail-'));
+    const store = new LocalBlobStore(dataDir);
+    await store.put('x/y.txt', 'a file where a directory is wanted');
+    await expect(store.put('x/y.txt/z.txt', 'below a file')).rejects.toThrow();
+    expect(await readdir(join(dataDir, 'tmp'))).toEqual([]);
   });
 });
