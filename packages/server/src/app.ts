@@ -48,6 +48,7 @@ import { RunOutputStore } from './services/run-output.js';
 import { RunReads } from './services/run-reads.js';
 import { RUN_JOB, RunService } from './services/runs.js';
 import { SPEC_JOB, SpecService } from './services/specs.js';
+import { PostgresSqlExecutor, SqliteSqlExecutor } from './sql/executor.js';
 import { VERSION } from './version.js';
 
 export interface RouteSummary {
@@ -113,6 +114,9 @@ export async function createContext(
       datasets,
     );
     jobs.register(ANONYMIZATION_JOB, anonymization.runJob);
+    const sqlExecutor = config.sqlExecute.url
+      ? new PostgresSqlExecutor(config.sqlExecute.url, { timeoutMs: config.sqlExecute.timeoutMs })
+      : new SqliteSqlExecutor({ timeoutMs: config.sqlExecute.timeoutMs });
     const runOutput = new RunOutputStore(database.db, blobs);
     const runs = new RunService(
       database.db,
@@ -125,6 +129,7 @@ export async function createContext(
       secretBox,
       runOutput,
       evaluations,
+      sqlExecutor,
     );
     jobs.register(RUN_JOB, runs.runJob);
     const redTeamSpecs = new RedTeamSpecService(database.db);
@@ -148,6 +153,7 @@ export async function createContext(
       llm,
       llmConfig,
       accounting,
+      sqlExecutor,
       services: {
         specs,
         runs,

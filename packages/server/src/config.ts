@@ -8,6 +8,8 @@ export interface ServerConfig {
   dataDir: string;
   /** `postgres://...` for PostgreSQL; undefined means SQLite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** Where `syntax+schema+execute` and the `sql_execute` tool run SQL: PostgreSQL, else in-memory SQLite. */
+  sqlExecute: { url: string | undefined; timeoutMs: number };
   /** `redis://...`: jobs are dispatched through BullMQ on this Redis (several instances share the work). */
   redisUrl: string | undefined;
   /** Namespace of our BullMQ keys in Redis, so several installations can share one Redis. */
@@ -56,6 +58,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  OPENFRAMER_SQL_EXECUTE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  OPENFRAMER_SQL_EXECUTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   OPENFRAMER_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -123,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: e.OPENFRAMER_PORT,
     dataDir: resolve(e.OPENFRAMER_DATA_DIR),
     databaseUrl: e.OPENFRAMER_DATABASE_URL,
+    sqlExecute: { url: e.OPENFRAMER_SQL_EXECUTE_URL, timeoutMs: e.OPENFRAMER_SQL_EXECUTE_TIMEOUT_MS },
     redisUrl: e.OPENFRAMER_REDIS_URL,
     redisPrefix: e.OPENFRAMER_REDIS_PREFIX,
     s3: e.OPENFRAMER_S3_BUCKET

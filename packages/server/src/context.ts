@@ -1,4 +1,4 @@
-import type { LlmConfig, LlmGateway } from '@openframer/core';
+import type { LlmConfig, LlmGateway, SqlExecutor } from '@openframer/core';
 import type { AuthService } from './auth/service.js';
 import type { UrlSigner } from './blobs/signing.js';
 import type { BlobStore } from './blobs/store.js';
@@ -28,6 +28,8 @@ export interface AppContext {
   llm: LlmGateway;
   llmConfig: LlmConfig;
   accounting: LlmAccounting;
+  /** Runs generated SQL (`syntax+schema+execute`, the `sql_execute` tool); closed with the app. */
+  sqlExecutor: SqlExecutor & { close(): Promise<void> };
   services: {
     auth: AuthService;
     datasets: DatasetService;

@@ -20,6 +20,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   } catch (err) {
     await ctx.jobs.stop(0);
     await app.close();
+    await ctx.sqlExecutor.close();
     await ctx.database.close();
     throw err;
   }
@@ -32,6 +33,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     closing ??= (async () => {
       await app.close();
       await ctx.jobs.stop();
+      await ctx.sqlExecutor.close();
       await ctx.database.close();
     })();
     return closing;

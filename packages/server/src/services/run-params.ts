@@ -4,7 +4,9 @@ import {
   DEFAULT_MAX_REVISION_CYCLES,
   DEFAULT_REVISION_TYPES,
   FILTERING_TYPES,
+  GENERATION_TOOLS,
   InvalidInputError,
+  isGenerationTool,
   type LlmConfig,
   type LlmModel,
   REVISION_TYPES,
@@ -126,20 +128,17 @@ export function resolveRunParams(input: CreateRunInput, checks: Checks): RunPara
   if (input.sql_validation_level && !checks.hasSql) {
     fail('sql_validation_level', 'the spec has no selected_sql_query_columns to validate');
   }
-  if (input.sql_validation_level === 'syntax+schema+execute') {
-    fail(
-      'sql_validation_level',
-      'syntax+schema+execute needs a SQL engine to run queries on, which this server does not have; use syntax or syntax+schema',
-    );
-  }
   const sqlFilters =
     input.sql_validation_level && !filteringTypes.includes('sql')
       ? [...filteringTypes, 'sql']
       : filteringTypes;
 
-  if (input.tools?.length) {
-    fail('tools', `tools are not available on this server (${input.tools.join(', ')}); omit tools`);
+  const tools = input.tools?.length ? [...new Set(input.tools)] : null;
+  for (const t of tools ?? []) {
+    if (!isGenerationTool(t))
+      fail('tools', `unknown tool "${t}"; expected ${Object.keys(GENERATION_TOOLS).join(', ')}`);
   }
+  if (tools && offline) fail('tools', 'openframer/statistical does not call tools; choose a language model');
   const budget = (field: string, value: number | null | undefined, id: string | null) => {
     if (value === undefined || value === null) return null;
     if (!isThinking(id))
@@ -172,7 +171,7 @@ export function resolveRunParams(input: CreateRunInput, checks: Checks): RunPara
       revisionModel,
     ),
     skip_outline: input.skip_outline ?? false,
-    tools: input.tools ?? null,
+    tools,
     sql_validation_level: input.sql_validation_level ?? null,
   };
 }

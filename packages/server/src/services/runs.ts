@@ -15,6 +15,7 @@ import {
   type RunParams,
   type SampleOutcome,
   type SampleOutput,
+  type SqlExecutor,
   STATISTICAL_MODEL,
 } from '@openframer/core';
 import type { Kysely, Selectable } from 'kysely';
@@ -89,6 +90,8 @@ export class RunService {
     private readonly output: RunOutputStore,
     /** Starts the automatic evaluation when a run succeeds (unless the run asked not to). */
     private readonly evaluations?: { startForRun(runId: string): Promise<unknown> },
+    /** Runs SQL for `syntax+schema+execute` and the `sql_execute` tool. */
+    private readonly sqlExecutor?: SqlExecutor,
   ) {
     this.sampleWriter = new RunSampleWriter(db);
     // Runs promote most of their garbage: keep V8's old generation near its live size (see run-heap.ts).
@@ -414,6 +417,7 @@ export class RunService {
           {
             llm,
             sink,
+            ...(this.sqlExecutor && { sqlExecutor: this.sqlExecutor }),
             accepted: acceptedRows.map((r) => ({
               index: r.idx,
               text: duplicateText(JSON.parse(r.output ?? '{}') as SampleOutput, ctx.shape),

@@ -40,4 +40,11 @@ export {
   type ColumnProfile as GenerationColumnProfile,
   profileColumns,
 } from './table.js';
+export {
+  evaluateArithmetic,
+  GENERATION_TOOLS,
+  type GenerationToolId,
+  generationTools,
+  isGenerationTool,
+} from './tools.js';
 export * from './types.js';

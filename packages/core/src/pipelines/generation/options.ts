@@ -27,7 +27,7 @@ export const FILTERING_TYPES = {
     'Not a copy of a seed: rejected when equal to a seed after whitespace normalisation, or when the word 3-gram Jaccard similarity (MinHash estimate) to a seed is 0.8 or more.',
   sample_duplicate:
     'Not a near copy of a sample already accepted in the run (MinHash Jaccard 0.9 or more). Samples in flight at the same time are not compared with each other.',
-  sql: 'When sql_validation_level is set and the spec names selected_sql_query_columns: the SQL in those fields passes a tokenizer-based syntax check (syntax), references only tables created in the selected_sql_schema_column DDL (+schema), and runs on the server SQL engine (+execute, only when one is configured).',
+  sql: 'When sql_validation_level is set and the spec names selected_sql_query_columns: the SQL in those fields passes a tokenizer-based syntax check (syntax), references only tables created in the selected_sql_schema_column DDL (+schema), and runs on the server SQL engine against that DDL (+execute: in-memory SQLite, or PostgreSQL when configured).',
 } as const;
 export type FilteringType = keyof typeof FILTERING_TYPES;
 

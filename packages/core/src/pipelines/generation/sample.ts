@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { addUsage, ZERO_USAGE } from '../../llm/cost.js';
-import type { LlmRequest, LlmResult } from '../../llm/types.js';
+import type { LlmRequest, LlmResult, LlmTool } from '../../llm/types.js';
 import { formatProblem, rejection } from './filters.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { documentFileName, renderContent, stripCodeFences } from './output.js';
@@ -20,6 +20,7 @@ import {
 import { Critique, type FolderFiles, folderFilesSchema, Outline } from './schemas.js';
 import { type SeedSelector, seedSelectorFor } from './seed-selection.js';
 import { type ColumnProfile, profileColumns, recordFromReply, recordSchema } from './table.js';
+import { generationTools } from './tools.js';
 import type {
   GenerationContext,
   OutputShape,
@@ -45,11 +46,13 @@ interface RunKit {
   profiles: ColumnProfile[];
   recordSchema: z.ZodType<Record<string, unknown>> | undefined;
   folderSchema: z.ZodType<FolderFiles> | undefined;
+  /** The run's `tools`, offered on generation and revision calls (an outline needs none). */
+  tools: Record<string, LlmTool> | undefined;
 }
 
 const kits = new WeakMap<GenerationContext, RunKit>();
 
-function kitFor(ctx: GenerationContext): RunKit {
+function kitFor(ctx: GenerationContext, ports: SamplePorts): RunKit {
   let kit = kits.get(ctx);
   if (!kit) {
     const shape = ctx.shape;
@@ -60,6 +63,7 @@ function kitFor(ctx: GenerationContext): RunKit {
       profiles,
       recordSchema: shape.kind === 'table' ? recordSchema(shape, profiles) : undefined,
       folderSchema: shape.kind === 'folder' ? folderFilesSchema(shape.roles.map((r) => r.name)) : undefined,
+      tools: ctx.params.tools?.length ? generationTools(ctx.params.tools, ports) : undefined,
     };
     kits.set(ctx, kit);
   }
@@ -101,6 +105,7 @@ class SampleCalls {
       system: systemPrompt(this.kit.head, seeds),
       messages: [{ role: 'user', content: `${assignmentBlock(this.planned.assignment)}\n\n${task}` }],
       thinkingBudget,
+      ...(this.kit.tools && stage !== 'outline' && { tools: this.kit.tools }),
       ...(this.ctx.credentials && { credentials: this.ctx.credentials }),
       ...(this.signal && { signal: this.signal }),
     };
@@ -324,7 +329,7 @@ export async function generateSample(
   try {
     signal?.throwIfAborted();
     const options = resolveOptions(ctx.params);
-    const kit = kitFor(ctx);
+    const kit = kitFor(ctx, ports);
     calls = new SampleCalls(ctx, kit, options, planned, ports, signal);
     let reason = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
