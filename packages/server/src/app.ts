@@ -65,6 +65,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** JSON Schema of a multipart body, for the OpenAPI document only (parts are validated while streaming). */
     multipartBody?: object;
+    /** A 200 that is a file, not JSON: its media types, for the OpenAPI document only. */
+    fileResponse?: { description: string; mediaTypes: string[] };
   }
 }
 
@@ -278,6 +280,15 @@ export async function buildApp(
       const out = jsonSchemaTransform(args);
       const multipartBody = (args.route.config as { multipartBody?: object } | undefined)?.multipartBody;
       if (multipartBody) (out.schema as Record<string, unknown>).body = multipartBody;
+      const file = (args.route.config as { fileResponse?: { description: string; mediaTypes: string[] } })
+        ?.fileResponse;
+      if (file) {
+        const response = (out.schema as { response?: Record<string, unknown> }).response ?? {};
+        response['200'] = {
+          description: file.description,
+          content: Object.fromEntries(file.mediaTypes.map((t) => [t, { schema: { type: 'string' } }])),
+        };
+      }
       return out;
     },
     transformObject: jsonSchemaTransformObject,

@@ -1499,6 +1499,10 @@ export interface paths {
                 attack_succeeded: boolean;
                 reason: string;
               } | null;
+              /** @description Why the reply could not be graded */
+              grade_error?: string | null;
+              /** @description The language of a multilingual prompt */
+              language?: string | null;
               position: number;
               /** @description A plain user request that would trigger the behaviour */
               query: string;
@@ -1560,13 +1564,14 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description The file (JSON Lines or CSV) */
+        /** @description One prompt per line (JSON Lines) or per row (CSV) */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': unknown;
+            'application/x-ndjson': string;
+            'text/csv': string;
           };
         };
         /** @description Default Response */
@@ -3179,7 +3184,11 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': unknown;
+            'application/json': string;
+            'application/pdf': string;
+            'application/x-ndjson': string;
+            'text/csv': string;
+            'text/plain': string;
           };
         };
         /** @description Default Response */
@@ -4488,6 +4497,10 @@ export interface components {
               attack_succeeded: boolean;
               reason: string;
             } | null;
+            /** @description Why the reply could not be graded */
+            grade_error?: string | null;
+            /** @description The language of a multilingual prompt */
+            language?: string | null;
             /** @description A plain user request that would trigger the behaviour */
             query: string;
             /** @description Attack strategy id */
@@ -4607,6 +4620,10 @@ export interface components {
               attack_succeeded: boolean;
               reason: string;
             } | null;
+            /** @description Why the reply could not be graded */
+            grade_error?: string | null;
+            /** @description The language of a multilingual prompt */
+            language?: string | null;
             /** @description A plain user request that would trigger the behaviour */
             query: string;
             /** @description Attack strategy id */

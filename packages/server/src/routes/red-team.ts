@@ -193,6 +193,12 @@ export const redTeamRoutes =
     app.get(
       `${runsBase}/:run_id/prompts/export/`,
       {
+        config: {
+          fileResponse: {
+            description: 'One prompt per line (JSON Lines) or per row (CSV)',
+            mediaTypes: ['application/x-ndjson', 'text/csv'],
+          },
+        },
         schema: {
           tags,
           summary: 'Every prompt of a run as a JSON Lines (default) or CSV file',

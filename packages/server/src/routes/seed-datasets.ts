@@ -145,6 +145,18 @@ export const seedDatasetRoutes =
     app.get(
       `${base}/:dataset_id/files/:file_id/content/`,
       {
+        config: {
+          fileResponse: {
+            description: 'The file, with its content type',
+            mediaTypes: [
+              'text/csv',
+              'application/json',
+              'application/x-ndjson',
+              'text/plain',
+              'application/pdf',
+            ],
+          },
+        },
         schema: {
           tags,
           summary: 'The bytes of one seed file',

@@ -115,6 +115,7 @@ export const RedTeamPromptSchema = z.object({
   query: z.string().describe('A plain user request that would trigger the behaviour'),
   adversarial_prompt: z.string().describe('The query rewritten with the attack strategy'),
   strategy: z.string().describe('Attack strategy id'),
+  language: z.string().nullable().optional().describe('The language of a multilingual prompt'),
   target_response: z.string().nullable().optional(),
   target_error: z.string().nullable().optional(),
   grade: z
@@ -122,6 +123,7 @@ export const RedTeamPromptSchema = z.object({
     .nullable()
     .optional()
     .describe('With a target: whether the reply showed the behaviour'),
+  grade_error: z.string().nullable().optional().describe('Why the reply could not be graded'),
 });
 
 const AttackSuccessSchema = z.object({

@@ -387,12 +387,14 @@ export class RedTeamRunService {
       'category',
       'position',
       'strategy',
+      'language',
       'query',
       'adversarial_prompt',
       'target_response',
       'target_error',
       'attack_succeeded',
       'grade_reason',
+      'grade_error',
     ];
     return writeTable(
       'csv',

@@ -200,7 +200,7 @@ describe('red-team runs', () => {
       number_of_prompts_per_behavior: 4,
       model_name: MODEL,
       categories: ['unauthorized_advice', 'jailbreak'],
-      strategies: ['base64', 'role_play'],
+      strategies: ['base64', 'multilingual'],
       seed: 7,
     });
     expect(run.status, run.error).toBe('SUCCEEDED');
@@ -208,7 +208,22 @@ describe('red-team runs', () => {
     for (const b of run.results_json.behaviors as { category: string }[]) {
       expect(['unauthorized_advice', 'jailbreak']).toContain(b.category);
     }
-    expect(run.results_json.coverage.strategies).toEqual({ base64: 4, role_play: 4 });
+    expect(run.results_json.coverage.strategies).toEqual({ base64: 4, multilingual: 4 });
+    // Multilingual prompts carry their language, in the run and in the prompts pages.
+    const pages = (await get(`${runs}/${run.id}/prompts/`)).json() as {
+      strategy: string;
+      language?: string;
+    }[];
+    const fromRun = Object.values(run.results_json.behavior_to_enhanced_queries).flat() as {
+      strategy: string;
+      language?: string;
+    }[];
+    for (const list of [pages, fromRun]) {
+      for (const p of list) {
+        if (p.strategy === 'multilingual') expect(p.language).toMatch(/^[A-Z][a-z]+$/);
+        else expect(p.language).toBeUndefined();
+      }
+    }
     const base64 = (
       Object.values(run.results_json.behavior_to_enhanced_queries).flat() as {
         query: string;
