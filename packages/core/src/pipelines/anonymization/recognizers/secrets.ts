@@ -3,15 +3,30 @@ import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js'
 
 /**
  * Credentials whose vendors give them a recognizable prefix or shape: certain when matched. A regex runs
- * only on texts holding its hint (`_`: one test for all the prefixes with an underscore).
+ * only on texts holding its hint. Formats with a literal in their prefix (`sk_live_`, `ghp_`, `hf_`, `AC`)
+ * are anchored on it: they are tried, as a sticky regex, only where the literal sits at its offset from
+ * the start of a match (the texts of a table of emails are full of underscores, and one scan of the whole
+ * text per format costs more than a look at each underscore). The matches are those of the global regex
+ * (the same attempts, in the same order, skipping the ones inside an earlier match).
  */
-const KNOWN: { name: string; regex: RegExp; hint: string | RegExp }[] = [
+interface KnownFormat {
+  name: string;
+  /** Global. */
+  regex: RegExp;
+  hint?: string | RegExp;
+  /** [literal, its offset from the start of a match]: every match holds one of them there. */
+  anchors?: readonly (readonly [string, number])[];
+}
+const KNOWN: KnownFormat[] = [
   { name: 'openai', regex: /\bsk-(?:proj-|ant-(?:api\d{2}-)?)?[A-Za-z0-9_-]{20,}/g, hint: 'sk-' },
-  { name: 'stripe', regex: /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, hint: '_' },
+  { name: 'stripe', regex: /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, anchors: [['_', 2]] },
   {
     name: 'github',
     regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})/g,
-    hint: '_',
+    anchors: [
+      ['_', 3],
+      ['_', 6],
+    ],
   },
   { name: 'gitlab', regex: /\bglpat-[A-Za-z0-9_-]{20,}/g, hint: 'glpat-' },
   { name: 'slack', regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, hint: 'xox' },
@@ -21,23 +36,105 @@ const KNOWN: { name: string; regex: RegExp; hint: string | RegExp }[] = [
     hint: /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA)/,
   },
   { name: 'google api key', regex: /\bAIza[0-9A-Za-z_-]{35}/g, hint: 'AIza' },
-  { name: 'hugging face', regex: /\bhf_[A-Za-z0-9]{30,}/g, hint: '_' },
-  { name: 'npm', regex: /\bnpm_[A-Za-z0-9]{36}\b/g, hint: '_' },
+  { name: 'hugging face', regex: /\bhf_[A-Za-z0-9]{30,}/g, anchors: [['_', 2]] },
+  { name: 'npm', regex: /\bnpm_[A-Za-z0-9]{36}\b/g, anchors: [['_', 3]] },
   { name: 'sendgrid', regex: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, hint: 'SG.' },
-  { name: 'twilio', regex: /\b(?:AC|SK)[0-9a-f]{32}\b/g, hint: /\b(?:AC|SK)[0-9a-f]{32}/ },
+  {
+    name: 'twilio',
+    regex: /\b(?:AC|SK)[0-9a-f]{32}\b/g,
+    anchors: [
+      ['AC', 0],
+      ['SK', 0],
+    ],
+  },
   { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, hint: 'eyJ' },
   {
     name: 'private key',
     regex: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[\s\S]{16,8192}?-----END (?:[A-Z]+ )?PRIVATE KEY-----/g,
     hint: 'PRIVATE KEY',
   },
-  { name: 'openframer', regex: /\bof_[A-Za-z0-9_-]{32,}/g, hint: '_' },
+  { name: 'openframer', regex: /\bof_[A-Za-z0-9_-]{32,}/g, anchors: [['_', 2]] },
 ];
+
+/** The sticky twin of each anchored format. */
+const STICKY = new Map(KNOWN.filter((k) => k.anchors).map((k) => [k, new RegExp(k.regex.source, 'y')]));
+
+/** The positions of `literal` in `text` (overlapping ones included). */
+function positions(text: string, literal: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(literal); i >= 0; i = text.indexOf(literal, i + 1)) out.push(i);
+  return out;
+}
+
+/** The spans the global regex of an anchored format finds in `text`, from its anchors' positions. */
+export function anchoredMatches(
+  text: string,
+  format: KnownFormat,
+  at: (literal: string) => readonly number[],
+): [number, number][] {
+  const sticky = STICKY.get(format)!;
+  const starts: number[] = [];
+  for (const [literal, offset] of format.anchors!)
+    for (const p of at(literal)) if (p - offset >= 0) starts.push(p - offset);
+  if (format.anchors!.length > 1) starts.sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  let floor = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i]!;
+    if (s < floor || (i > 0 && s === starts[i - 1])) continue;
+    sticky.lastIndex = s;
+    const m = sticky.exec(text);
+    if (!m) continue;
+    out.push([s, s + m[0].length]);
+    floor = s + m[0].length;
+  }
+  return out;
+}
+
+/** The formats, for tests. */
+export const KNOWN_FORMATS: readonly KnownFormat[] = KNOWN;
 
 /** A value assigned to a secret-sounding name: `api_key=...`, `"token": "..."`, `password: ...`. */
 const ASSIGNED =
   /(?:[:=]|=>)(?<=\b(api[_-]?key|apikey|access[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|auth[_-]?token|access[_-]?token|token|bearer|password|passwd|pwd)["']?[ \t]{0,3}(?:[:=]|=>))[ \t]{0,3}["']?([^\s"',;]{6,200})/dgi;
 const BEARER = /\bBearer[ \t]()([^\s"',;]{6,200})/dg;
+const ASSIGNED_AT = new RegExp(ASSIGNED.source, 'dyi');
+
+/**
+ * The matches of ASSIGNED, tried only at a `:` or `=` with the last letter of a secret-sounding name
+ * (`y`, `t`, `n`, `r`, `d`: key, secret, token, bearer, password) before it, past at most three spaces and
+ * a quote, as the look-behind requires. The same matches as the global regex, whose every attempt at
+ * another character fails in that look-behind.
+ */
+export function assignedMatches(text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let floor = 0;
+  let colon = text.indexOf(':');
+  let equals = text.indexOf('=');
+  while (colon >= 0 || equals >= 0) {
+    let p: number;
+    if (equals < 0 || (colon >= 0 && colon < equals)) {
+      p = colon;
+      colon = text.indexOf(':', p + 1);
+    } else {
+      p = equals;
+      equals = text.indexOf('=', p + 1);
+    }
+    if (p < floor) continue;
+    let j = p - 1;
+    while (j >= 0 && j > p - 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+    let c = text.charCodeAt(j);
+    if (c === 34 || c === 39) c = text.charCodeAt(j - 1);
+    c |= 0x20;
+    if (c !== 121 && c !== 116 && c !== 110 && c !== 114 && c !== 100) continue;
+    ASSIGNED_AT.lastIndex = p;
+    const m = ASSIGNED_AT.exec(text);
+    if (!m) continue;
+    out.push(m);
+    floor = p + m[0].length;
+  }
+  return out;
+}
 
 /** Characters of a random-looking token (base64, base64url, hex, ids): `[A-Za-z0-9_+/-]`. */
 const isTokenChar = (c: number) =>
@@ -77,10 +174,21 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
     const text = ctx.text;
     const out: RecognizerResult<'api_key' | 'password'>[] = [];
     const passwordHint = ctx.hints.some((h) => /pass(word|wd)|pwd/i.test(h));
-    const underscore = text.includes('_');
-    for (const { name, regex, hint } of KNOWN) {
-      if (hint === '_' ? !underscore : typeof hint === 'string' ? !text.includes(hint) : !hint.test(text))
+    const found = new Map<string, number[]>();
+    const at = (literal: string) => {
+      let list = found.get(literal);
+      if (!list) found.set(literal, (list = positions(text, literal)));
+      return list;
+    };
+    for (const format of KNOWN) {
+      const { name, regex, hint } = format;
+      if (format.anchors) {
+        for (const [start, end] of anchoredMatches(text, format, at)) {
+          out.push({ start, end, label: 'api_key', score: 0.95, recognizer: `secrets:${name}` });
+        }
         continue;
+      }
+      if (typeof hint === 'string' ? !text.includes(hint) : hint && !hint.test(text)) continue;
       for (const m of text.matchAll(regex)) {
         out.push({
           start: m.index,
@@ -91,7 +199,7 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
         });
       }
     }
-    for (const m of [...text.matchAll(ASSIGNED), ...(text.includes('Bearer') ? text.matchAll(BEARER) : [])]) {
+    for (const m of [...assignedMatches(text), ...(text.includes('Bearer') ? text.matchAll(BEARER) : [])]) {
       const [start, rawEnd] = m.indices![2]!;
       const value = text.slice(start, rawEnd).replace(/[.)\]}>]+$/, '');
       if (value.length < 6) continue;
@@ -105,13 +213,14 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
         contextApplied: true,
       });
     }
-    // Random tokens hold a digit: expand each run of digits to the token around it.
+    // Random tokens hold a digit: expand each run of digits to the token around it (`test` and `lastIndex`
+    // find the runs without a match object each).
     const n = text.length;
     const digits = /\d+/g;
-    for (let d = digits.exec(text); d; d = digits.exec(text)) {
-      let start = d.index;
+    while (digits.test(text)) {
+      let end = digits.lastIndex;
+      let start = end;
       while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
-      let end = d.index + d[0].length;
       while (end < n && isTokenChar(text.charCodeAt(end))) end++;
       while (end < n && text.charCodeAt(end) === 61 && end - start < 520) end++;
       // The next digits to look at are after this token.
@@ -140,6 +249,32 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
 
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
+  // Tokens are ASCII: counts in an array, the characters summed in order of first appearance (as a Map
+  // iterates), so the result is the same to the last bit.
+  const counts = COUNTS;
+  const order = ORDER;
+  let distinct = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return entropyOf(s);
+    if (counts[c]++ === 0) order[distinct++] = c;
+  }
+  let h = 0;
+  for (let k = 0; k < distinct; k++) {
+    const c = order[k]!;
+    const p = counts[c]! / s.length;
+    h -= p * Math.log2(p);
+    counts[c] = 0;
+  }
+  return h;
+}
+
+const COUNTS = new Int32Array(128);
+const ORDER = new Uint8Array(128);
+
+/** Shannon entropy of any string, by code point. */
+function entropyOf(s: string): number {
+  COUNTS.fill(0);
   const counts = new Map<string, number>();
   for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
