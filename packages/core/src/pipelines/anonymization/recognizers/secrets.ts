@@ -177,7 +177,10 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
     const found = new Map<string, number[]>();
     const at = (literal: string) => {
       let list = found.get(literal);
-      if (!list) found.set(literal, (list = positions(text, literal)));
+      if (!list) {
+        list = positions(text, literal);
+        found.set(literal, list);
+      }
       return list;
     };
     for (const format of KNOWN) {
