@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Analyzer, type Detection } from './analyzer.js';
 import { PII_TYPES } from './recognizers/index.js';
-import { corners } from './recognizers/street-address.js';
+import { corners, gapAfterNumber, streetAddresses } from './recognizers/street-address.js';
 
 /**
  * Long texts are analysed by their parts around digits (each recognizer's window), and recognizers skip
@@ -207,6 +207,91 @@ describe('corner of A and B', () => {
         expect(corners(t)).toEqual(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('gap after a house number', () => {
+  const REFERENCE = /^,?[ \t]+(?=\p{Lu}|\d{1,6}[ \t]+\p{Lu})/u;
+  it('is what the regular expression finds in the next 6 characters', () => {
+    const ch = fc.constantFrom(' ', '\t', ',', 'A', 'a', 'É', 'é', '1', '7', '.', '\n', '𝐀', 'Ω');
+    fc.assert(
+      fc.property(
+        fc.array(ch, { maxLength: 9 }).map((cs) => cs.join('')),
+        fc.nat(3),
+        (t, at) => {
+          const from = Math.min(at, t.length);
+          const m = REFERENCE.exec(t.slice(from, from + 6));
+          expect(gapAfterNumber(t, from)).toBe(m ? m[0].length : 0);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('street addresses near digits', () => {
+  // Cues, leading street words, units, PO boxes and military addresses are looked for only near digits.
+  const ADDRESS = [
+    'lives at 12 the old mill road',
+    'address: 4 Elm Row',
+    'office is at 77 Quay Street',
+    'drops you off at the corner of 5th Ave',
+    'sent to Rua do Arenque 1634',
+    'Via Franscini 71',
+    'Calle Mayor s/n',
+    'ul. Długa 5',
+    'Apt. 864',
+    'Apartment #12B',
+    'Suite 501',
+    'Unit 4B',
+    'PO Box 1234',
+    'p.o. box 77',
+    'PSC 0413, Box 8144',
+    'Unit 2345 Box 12',
+    'APO AA 42323',
+    'USNS Smith',
+    'USS Unit 123, Box 456',
+    '1668 Glyn St',
+    'Koskikatu 25',
+  ];
+  const WORDS = [
+    'the',
+    'parcel',
+    'Main',
+    'xaddress',
+    'xApt',
+    'was',
+    'It',
+    'took',
+    'minutes',
+    'and',
+    'Tunisia',
+  ];
+  const NUMBERS = ['5', '42', '300', '1999', '12345'];
+  const GLUE = [' ', ' ', ', ', '. ', '\n', '\n\n', '\t', '  '];
+  const fragment = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...WORDS) },
+    { weight: 3, arbitrary: fc.constantFrom(...ADDRESS) },
+    { weight: 2, arbitrary: fc.constantFrom(...NUMBERS) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z ]{1,40}$/) },
+  );
+  const piece = fc.tuple(fragment, fc.constantFrom(...GLUE)).map(([f, g]) => f + g);
+  const text = fc
+    .tuple(fc.array(piece, { minLength: 5, maxLength: 150 }), fc.integer({ min: 1, max: 60 }))
+    .map(([pieces, filler]) => {
+      let t = pieces.join('');
+      while (t.length < 2100) t += ` ${'lorem ipsum dolor '.repeat(filler)}${pieces.join('')}`;
+      return t;
+    });
+  const key = (r: { start: number; end: number; label: string; score: number; recognizer: string }) =>
+    `${r.start}:${r.end}:${r.label}:${r.score}:${r.recognizer}`;
+  it('finds what scanning the whole text finds', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(streetAddresses(t).map(key).sort()).toEqual(streetAddresses(t, false).map(key).sort());
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -260,7 +260,9 @@ export function entropy(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 128) return entropyOf(s);
-    if (counts[c]++ === 0) order[distinct++] = c;
+    const seen = counts[c]!;
+    counts[c] = seen + 1;
+    if (seen === 0) order[distinct++] = c;
   }
   let h = 0;
   for (let k = 0; k < distinct; k++) {

@@ -331,30 +331,218 @@ const AFTER_CUE = new RegExp(
 const HOUSE_NUMBER = /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
 const LEADING = new RegExp(`(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES})[ \\t]`, 'gu');
 
-const OTHER_PATTERNS: { name: string; regex: RegExp; score: number }[] = [
+/** The word characters a look-behind `(?<![\p{L}\p{N}])` or `(?<![\p{L}])` refuses. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+
+/** Military addresses without a ship: `PSC 0413, Box 8144`, `APO AA 42323`. */
+const MILITARY_NUMBERED =
+  /(?<![\p{L}\p{N}])(?:(?:PSC|CMR|Unit)[ \t]\d{3,5},?[ \t]Box[ \t]\d{3,5}|(?:APO|FPO|DPO)[ \t](?:AA|AE|AP)[ \t]\d{5})(?![\p{L}\p{N}])/gu;
+/** Ships (`USNS Smith`): no digits, looked for in the whole text. */
+const MILITARY_SHIP =
+  /(?<![\p{L}\p{N}])(?:USNS|USNV|USS|USCGC)[ \t][\p{Lu}][\p{L}]+(?:[ \t][\p{Lu}][\p{L}]+)?(?![\p{L}\p{N}])/gu;
+
+const OTHER_PATTERNS: {
+  name: string;
+  find: (text: string, near: Near, close: Near) => number[];
+  score: number;
+}[] = [
   {
     // Apt. 864, Suite 501, Unit 4B, Flat 2
     name: 'unit',
-    regex:
-      /(?<![\p{L}\p{N}])(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Floor|Fl|Bldg|Building)\.?[ \t]?#?\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu,
+    find: (text, _near, close) =>
+      matchesNear(
+        text,
+        close,
+        /(?<![\p{L}\p{N}])(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Floor|Fl|Bldg|Building)\.?[ \t]?#?\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu,
+        LETTER_OR_DIGIT,
+      ),
     score: 0.6,
   },
   {
     // PSC 0413, Box 8144 / Unit 2345 Box 12 / APO AA 42323 / USNS Smith
     name: 'military',
-    regex:
-      /(?<![\p{L}\p{N}])(?:(?:PSC|CMR|Unit)[ \t]\d{3,5},?[ \t]Box[ \t]\d{3,5}|(?:APO|FPO|DPO)[ \t](?:AA|AE|AP)[ \t]\d{5}|(?:USNS|USNV|USS|USCGC)[ \t][\p{Lu}][\p{L}]+(?:[ \t][\p{Lu}][\p{L}]+)?)(?![\p{L}\p{N}])/gu,
+    find: (text, _near, close) => {
+      const numbered = matchesNear(text, close, MILITARY_NUMBERED, LETTER_OR_DIGIT);
+      if (!text.includes('US')) return numbered;
+      const ships: number[] = [];
+      MILITARY_SHIP.lastIndex = 0;
+      for (let m = MILITARY_SHIP.exec(text); m; m = MILITARY_SHIP.exec(text))
+        ships.push(m.index, m.index + m[0].length);
+      if (ships.length === 0) return numbered;
+      // As one regular expression would: in text order, a match inside an earlier one left out.
+      const all: number[] = [];
+      let i = 0;
+      let j = 0;
+      let floor = 0;
+      while (i < numbered.length || j < ships.length) {
+        const fromShips = i >= numbered.length || (j < ships.length && ships[j]! < numbered[i]!);
+        const start = fromShips ? ships[j]! : numbered[i]!;
+        const end = fromShips ? ships[j + 1]! : numbered[i + 1]!;
+        if (fromShips) j += 2;
+        else i += 2;
+        if (start < floor) continue;
+        all.push(start, end);
+        floor = end;
+      }
+      return all;
+    },
     score: 0.8,
   },
   {
     name: 'po box',
-    regex: /(?<![\p{L}\p{N}])P\.?[ \t]?O\.?[ \t]?Box[ \t]\d{1,6}(?![\p{L}\p{N}])/giu,
+    find: (text, _near, close) =>
+      matchesNear(
+        text,
+        close,
+        /(?<![\p{L}\p{N}])P\.?[ \t]?O\.?[ \t]?Box[ \t]\d{1,6}(?![\p{L}\p{N}])/giu,
+        LETTER_OR_DIGIT,
+      ),
     score: 0.8,
   },
 ];
 
+/**
+ * The parts of a text within NEAR of a digit, joined by blank lines: where address cues, leading street
+ * words, units, PO boxes and numbered military addresses are looked for (each is followed by its number
+ * within a few words). `starts` are the parts' offsets in `text`, `offsets` in the text analysed.
+ */
+interface Near {
+  text: string;
+  starts: number[];
+  offsets: number[];
+}
+
+/** Cues and leading street words sit within about 100 characters before the number. */
+const NEAR = { before: 120, after: 16 };
+/** Units, PO boxes and numbered military addresses: at most 12 characters before their number. */
+const CLOSE = { before: 16, after: 8 };
+/** A view that would keep more than this share of the text is not built: the text is scanned whole. */
+const NEAR_MAX_SHARE = 0.75;
+
+/** Texts shorter than this are scanned whole. */
+const NEAR_MIN = 2048;
+
+/** The runs of ASCII digits of `text`, as [start, end, start, end, ...]. */
+function digitRuns(text: string): number[] {
+  const runs: number[] = [];
+  const digits = /\d+/g;
+  while (digits.test(text)) {
+    const end = digits.lastIndex;
+    let start = end - 1;
+    while (start > 0 && isAsciiDigit(text.charCodeAt(start - 1))) start--;
+    runs.push(start, end);
+  }
+  return runs;
+}
+
+function nearView(text: string, runs: readonly number[], window: { before: number; after: number }): Near {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const offsets: number[] = [];
+  let at = 0;
+  let start = -1;
+  let end = -1;
+  let kept = 0;
+  const flush = () => {
+    if (start < 0) return;
+    if (parts.length > 0) at += 2;
+    starts.push(at);
+    offsets.push(start);
+    parts.push(text.slice(start, end));
+    at += end - start;
+    kept += end - start;
+  };
+  for (let r = 0; r < runs.length; r += 2) {
+    const s = Math.max(0, runs[r]! - window.before);
+    const e = Math.min(text.length, runs[r + 1]! + window.after);
+    if (start >= 0 && s <= end) end = e;
+    else {
+      flush();
+      start = s;
+      end = e;
+    }
+  }
+  flush();
+  if (kept > text.length * NEAR_MAX_SHARE) return { text, starts: [0], offsets: [0] };
+  return { text: parts.join('\n\n'), starts, offsets };
+}
+
+const isAsciiDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The matches of `regex` (global, its look-behind one character of `lookBehind`) in `text`, found in the
+ * near view, as [start, end, start, end, ...] in `text`. A match at the start of a part where the character
+ * before it in `text` is one the look-behind refuses is not one: the scan goes on from the next character,
+ * as on the whole text.
+ */
+function matchesNear(text: string, near: Near, regex: RegExp, lookBehind: RegExp): number[] {
+  const out: number[] = [];
+  const view = near.text;
+  const { starts, offsets } = near;
+  let k = 0;
+  regex.lastIndex = 0;
+  for (let m = regex.exec(view); m; m = regex.exec(view)) {
+    const i = m.index;
+    while (k + 1 < starts.length && starts[k + 1]! <= i) k++;
+    const o = offsets[k]! + (i - starts[k]!);
+    if (i === starts[k] && o > 0 && lookBehind.test(text[o - 1]!)) {
+      regex.lastIndex = i + 1;
+      continue;
+    }
+    out.push(o, o + m[0].length);
+  }
+  return out;
+}
+
 const isCapital = (w: string) => /^[\p{Lu}\p{N}]/u.test(w);
 const bare = (w: string) => w.replace(/\.$/, '');
+
+const WORD_PART = /[\p{L}\p{M}\p{N}'’.-]/u;
+/** A character of a word (`[\p{L}\p{M}\p{N}'’.-]`), ASCII without a regular expression. */
+function isWordPart(c: number, ch: string): boolean {
+  if (c < 128)
+    return (
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 39 ||
+      c === 46 ||
+      c === 45
+    );
+  return WORD_PART.test(ch);
+}
+
+const UPPER = /^\p{Lu}/u;
+/** An upper-case letter (`\p{Lu}`) starts at `i` and ends before `limit`. */
+function upperAt(text: string, i: number, limit: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c >= 65 && c <= 90;
+  const cp = text.codePointAt(i)!;
+  if (cp > 0xffff && i + 1 >= limit) return false;
+  return UPPER.test(String.fromCodePoint(cp));
+}
+
+/**
+ * The length of `/^,?[ \t]+(?=\p{Lu}|\d{1,6}[ \t]+\p{Lu})/u` matched at `from` within the next 6
+ * characters, or 0: what separates a house number from the street name after it.
+ */
+export function gapAfterNumber(text: string, from: number): number {
+  const limit = Math.min(text.length, from + 6);
+  let i = from;
+  if (i < limit && text.charCodeAt(i) === 44) i++;
+  let j = i;
+  while (j < limit && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  if (j === i || j >= limit) return 0;
+  if (upperAt(text, j, limit)) return j - from;
+  let k = j;
+  while (k < limit && k - j < 6 && isAsciiDigit(text.charCodeAt(k))) k++;
+  if (k === j || (k < limit && isAsciiDigit(text.charCodeAt(k)))) return 0;
+  let l = k;
+  while (l < limit && (text.charCodeAt(l) === 32 || text.charCodeAt(l) === 9)) l++;
+  if (l === k || l >= limit) return 0;
+  return upperAt(text, l, limit) ? j - from : 0;
+}
 
 /** The word that ends just before `end`, separated from it by spaces and at most one comma, or undefined. */
 function wordBefore(text: string, end: number): { start: number; word: string } | undefined {
@@ -366,7 +554,7 @@ function wordBefore(text: string, end: number): { start: number; word: string } 
   }
   if (i === end || i === 0) return undefined;
   let j = i;
-  while (j > 0 && /[\p{L}\p{M}\p{N}'’.-]/u.test(text[j - 1]!)) j--;
+  while (j > 0 && isWordPart(text.charCodeAt(j - 1), text[j - 1]!)) j--;
   if (j === i) return undefined;
   return { start: j, word: text.slice(j, i) };
 }
@@ -405,14 +593,17 @@ function extendLeft(text: string, start: number, max: number): number {
 }
 
 /** Street lines found by anchoring on house numbers and leading street words, then checking the words around them. */
-function findStreets(text: string): { start: number; end: number; score: number; name: string }[] {
+function findStreets(
+  text: string,
+  near: Near,
+): { start: number; end: number; score: number; name: string }[] {
   const out: { start: number; end: number; score: number; name: string }[] = [];
   for (const m of text.matchAll(HOUSE_NUMBER)) {
     const numberEnd = m.index + m[0].length;
     // 1668 Glyn St / 14 Crown Street Kishiev Squares / 1987 74 Diakou Street
-    const gap = /^,?[ \t]+(?=\p{Lu}|\d{1,6}[ \t]+\p{Lu})/u.exec(text.slice(numberEnd, numberEnd + 6));
-    if (gap) {
-      const st = numberFirst(text, m.index, numberEnd + gap[0].length);
+    const gap = gapAfterNumber(text, numberEnd);
+    if (gap > 0) {
+      const st = numberFirst(text, m.index, numberEnd + gap);
       if (st) out.push(st);
     }
     // Koskikatu 25 / Király u. 15. / Crown Street 14 / Brucker Bundesstrasse 31
@@ -448,8 +639,9 @@ function findStreets(text: string): { start: number; end: number; score: number;
   // the corner of Dalbraut 99 and Frederikke Coves
   for (const [start, end] of corners(text)) out.push({ start, end, score: 0.6, name: 'corner' });
   // After `lives at`, `address:`, `sent to`: the rest of the phrase, when it has a house number.
-  for (const m of text.matchAll(AFTER_CUE)) {
-    const start = m.index + m[0].length;
+  const cues = matchesNear(text, near, AFTER_CUE, LETTER);
+  for (let c = 0; c < cues.length; c += 2) {
+    const start = cues[c + 1]!;
     const rest = /^[^\n.!?;]{3,80}?(?=[.!?;]?(?:\s|$)|\n)/.exec(text.slice(start, start + 90));
     if (!rest || !/\d/.test(rest[0])) continue;
     let end = start + rest[0].length;
@@ -460,11 +652,12 @@ function findStreets(text: string): { start: number; end: number; score: number;
     out.push({ start, end, score: 0.55, name: 'after cue' });
   }
   // Rua do Arenque 1634 / Via Franscini 71 / ul. Długa 5
-  for (const m of text.matchAll(LEADING)) {
-    const words = wordsAfter(text, m.index + m[0].length, 7);
+  const leading = matchesNear(text, near, LEADING, LETTER_OR_DIGIT);
+  for (let l = 0; l < leading.length; l += 2) {
+    const words = wordsAfter(text, leading[l + 1]!, 7);
     const at = words.findIndex((w) => /^\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?$|^s\/n$/.test(w[2]));
     if (at <= 0) continue;
-    out.push({ start: m.index, end: words[at]![1], score: 0.7, name: 'leading type' });
+    out.push({ start: leading[l]!, end: words[at]![1], score: 0.7, name: 'leading type' });
   }
   return out;
 }
@@ -533,38 +726,49 @@ export const streetAddressRecognizer: Recognizer<AddressLabel> = {
   headers:
     /^(street|street[-_ ]?address|address([-_ ]?line)?[-_ ]?\d?|addr|home[-_ ]?address|mailing[-_ ]?address|billing[-_ ]?address|shipping[-_ ]?address)$/i,
   analyze(ctx: AnalysisContext) {
-    const text = ctx.text;
-    if (!/\d/.test(text)) return [];
-    const out: RecognizerResult<AddressLabel>[] = [];
-    for (const st of findStreets(text)) {
-      out.push({
-        start: st.start,
-        end: st.end,
-        label: 'street_address',
-        score: st.score,
-        recognizer: `street_address:${st.name}`,
-      });
-    }
-    for (const p of OTHER_PATTERNS) {
-      for (const m of text.matchAll(p.regex)) {
-        const start = m.index;
-        let end = start + m[0].length;
-        // A trailing comma or period that ends the sentence is not part of the address.
-        while (end > start && /[,;:]/.test(text[end - 1]!)) end--;
-        out.push({
-          start,
-          end,
-          label: 'street_address',
-          score: p.score,
-          recognizer: `street_address:${p.name}`,
-        });
-      }
-    }
-    if (out.length === 0) return out;
-    const streets = joinAdjacent(text, out);
-    return [...streets, ...continuation(text, streets)];
+    return streetAddresses(ctx.text);
   },
 };
+
+/**
+ * The street addresses and address-block fields of `text`. `views: false` scans the whole text for every
+ * pattern (slower, the same results: tests compare the two).
+ */
+export function streetAddresses(text: string, views = true): RecognizerResult<AddressLabel>[] {
+  if (!/\d/.test(text)) return [];
+  const runs = views && text.length >= NEAR_MIN ? digitRuns(text) : undefined;
+  const near = runs ? nearView(text, runs, NEAR) : { text, starts: [0], offsets: [0] };
+  const close = runs ? nearView(text, runs, CLOSE) : near;
+  const out: RecognizerResult<AddressLabel>[] = [];
+  for (const st of findStreets(text, near)) {
+    out.push({
+      start: st.start,
+      end: st.end,
+      label: 'street_address',
+      score: st.score,
+      recognizer: `street_address:${st.name}`,
+    });
+  }
+  for (const p of OTHER_PATTERNS) {
+    const found = p.find(text, near, close);
+    for (let f = 0; f < found.length; f += 2) {
+      const start = found[f]!;
+      let end = found[f + 1]!;
+      // A trailing comma or period that ends the sentence is not part of the address.
+      while (end > start && /[,;:]/.test(text[end - 1]!)) end--;
+      out.push({
+        start,
+        end,
+        label: 'street_address',
+        score: p.score,
+        recognizer: `street_address:${p.name}`,
+      });
+    }
+  }
+  if (out.length === 0) return out;
+  const streets = joinAdjacent(text, out);
+  return [...streets, ...continuation(text, streets)];
+}
 
 const COUNTRY_HINT =
   /^(United States|USA|US|United Kingdom|UK|Great Britain|England|Scotland|Wales|Ireland|Canada|Australia|New Zealand|Germany|Deutschland|France|Italy|Italia|Spain|España|Portugal|Netherlands|Belgium|Switzerland|Austria|Sweden|Norway|Denmark|Finland|Iceland|Estonia|Latvia|Lithuania|Poland|Czech Republic|Czechia|Slovakia|Hungary|Slovenia|Croatia|Greece|Cyprus|Turkey|Romania|Bulgaria|Uruguay|Argentina|Brazil|Brasil|Mexico|Chile|Peru|Colombia|Japan|China|India|South Africa|Tunisia|Egypt|Israel|Russia|Ukraine|Luxembourg|Malta)$/i;
