@@ -15,6 +15,7 @@ import { LlmError, LlmOutputError } from './errors.js';
 import { type LlmModel, resolveCatalog } from './models.js';
 import { type CallShape, callShape, ProviderPool } from './providers.js';
 import {
+  abortableSleep,
   classifyFailure,
   DEFAULT_RETRY,
   type FailureInfo,
@@ -71,24 +72,6 @@ export interface LlmGatewayWithStats extends LlmGateway {
 
 export const DEFAULT_TIMEOUT_MS = 180_000;
 export const DEFAULT_MAX_VALIDATION_RETRIES = 2;
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The abort signal of one round trip: the caller's signal or the per-call timeout, whichever fires first. */
 class CallSignal {
@@ -262,7 +245,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGatewayWithStat
   const limiters = new LimiterRegistry({ ...DEFAULT_CONCURRENCY, ...options.concurrency });
   const providers = new ProviderPool(options.fetch);
   const tokens = new DatabricksTokens(options.fetch);
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
 
   function prepare(request: LlmRequest): Job {

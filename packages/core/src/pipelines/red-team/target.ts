@@ -1,3 +1,4 @@
+import { abortableSleep, retryAfterMs } from '../../llm/retry.js';
 import type { RedTeamTarget } from './types.js';
 
 export const DEFAULT_TARGET_CONCURRENCY = 8;
@@ -29,32 +30,6 @@ export function redactor(target: RedTeamTarget): (text: string) => string {
 function short(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function retryAfterMs(headers: Headers): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** The text of a chat completion: the message content, plus any tool calls the app chose to make. */
@@ -137,7 +112,7 @@ export function createTargetCaller(
           ok: false,
           error: `HTTP ${res.status}: ${short(redact(errorMessage(text))) || res.statusText || 'no reason given'}`,
           retry,
-          waitMs: retryAfterMs(res.headers),
+          waitMs: retryAfterMs(Object.fromEntries(res.headers)),
         };
       }
       let json: unknown;
@@ -184,7 +159,7 @@ export function createTargetCaller(
           return { ok: false, error: tries > 1 ? `${result.error} (after ${tries} attempts)` : result.error };
         }
         const backoff = baseDelayMs * 2 ** n * (0.5 + Math.random() / 2);
-        await wait(Math.min(MAX_RETRY_WAIT_MS, result.waitMs ?? backoff), signal);
+        await abortableSleep(Math.min(MAX_RETRY_WAIT_MS, result.waitMs ?? backoff), signal);
       }
     },
   };
