@@ -21,6 +21,7 @@ import type { Database } from '../db/index.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import type { SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
+import { waitForTerminalStatus } from './job-status.js';
 import type { LlmAccounting } from './llm-accounting.js';
 import type { RedTeamSpecService, RedTeamSpecTable } from './red-team-specs.js';
 
@@ -333,16 +334,17 @@ export class RedTeamRunService {
     }
     if (run.job_id) await this.jobs.cancel(run.job_id);
     // A PROCESSING run ends CANCELED once its job has stopped and kept what it wrote; wait briefly for it.
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const now = await this.db
-        .selectFrom('red_team_runs')
-        .select('status')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (TERMINAL.includes(now.status) || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForTerminalStatus(
+      async () =>
+        (
+          await this.db
+            .selectFrom('red_team_runs')
+            .select('status')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).status,
+      TERMINAL,
+    );
     return this.get(principal, id);
   }
 

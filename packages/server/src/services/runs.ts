@@ -26,6 +26,7 @@ import type { RunTable } from '../db/schema.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import { databricksCredentials, type SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
+import { waitForTerminalStatus } from './job-status.js';
 import type { LlmAccounting } from './llm-accounting.js';
 import { limitHeapGrowth } from './run-heap.js';
 import { offlineOutcomes } from './run-offline.js';
@@ -227,16 +228,12 @@ export class RunService {
     }
     if (run.job_id) await this.jobs.cancel(run.job_id);
     // A PROCESSING run ends CANCELED when its job has stopped and kept what it made; wait briefly for that.
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const now = await this.db
-        .selectFrom('runs')
-        .select('status')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (TERMINAL.includes(now.status as RunStatus) || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForTerminalStatus(
+      async () =>
+        (await this.db.selectFrom('runs').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+          .status,
+      TERMINAL,
+    );
     return this.get(principal, id);
   }
 
