@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Analyzer, type Detection } from './analyzer.js';
 import { PII_TYPES } from './recognizers/index.js';
-import { corners, gapAfterNumber, streetAddresses } from './recognizers/street-address.js';
+import { corners, gapAfterNumber, houseNumbers, streetAddresses } from './recognizers/street-address.js';
 
 /**
  * Long texts are analysed by their parts around digits (each recognizer's window), and recognizers skip
@@ -292,6 +292,24 @@ describe('street addresses near digits', () => {
         expect(streetAddresses(t).map(key).sort()).toEqual(streetAddresses(t, false).map(key).sort());
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('house numbers', () => {
+  const REFERENCE = /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
+  it('are found from the runs of digits as the global regex finds them', () => {
+    const ch = fc.constantFrom('1', '2', '0', '9', 'a', 'B', 'é', '٣', '-', '/', '.', ',', ' ', '\n', 'x');
+    fc.assert(
+      fc.property(
+        fc.array(ch, { maxLength: 40 }).map((cs) => cs.join('')),
+        (t) => {
+          expect(houseNumbers(t)).toEqual(
+            [...t.matchAll(REFERENCE)].map((m) => [m.index, m.index + m[0].length]),
+          );
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 });

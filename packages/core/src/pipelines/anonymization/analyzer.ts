@@ -71,7 +71,7 @@ export class Analyzer {
         let view = views.get(key);
         if (!view) {
           runs ??= digitRuns(text);
-          view = digitView(text, hints, runs, window);
+          view = digitView(text, hints, runs, window, ctx);
           views.set(key, view);
         }
         results = view.ctx.text === '' ? [] : toText(recognizer.analyze(view.ctx), view);
@@ -116,11 +116,21 @@ interface View {
 /** The runs of ASCII digits of `text`, as [start, end, start, end, ...]. */
 function digitRuns(text: string): number[] {
   const runs: number[] = [];
-  // A regular expression scans faster than a loop over char codes.
+  // A regular expression scans faster than a loop over char codes; `test` makes no match object.
   const digits = /\d+/g;
-  for (let m = digits.exec(text); m; m = digits.exec(text)) runs.push(m.index, m.index + m[0].length);
+  while (digits.test(text)) {
+    const end = digits.lastIndex;
+    let start = end - 1;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    runs.push(start, end);
+  }
   return runs;
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** A view that would keep more than this share of a text is not built: the text is analysed whole. */
+const VIEW_MAX_SHARE = 0.75;
 
 /** The parts of `text` within `window` of a digit (overlapping windows merged), as one text. */
 function digitView(
@@ -128,7 +138,20 @@ function digitView(
   hints: readonly string[],
   runs: readonly number[],
   window: DigitWindow,
+  whole: AnalysisContext,
 ): View {
+  // What the view would keep: when it is most of the text (a column of numbers, dense records), the
+  // text itself is analysed (the same results, as for any view) and nothing is copied.
+  let kept = 0;
+  let reach = -1;
+  for (let i = 0; i < runs.length; i += 2) {
+    const s = Math.max(reach, runs[i]! - window.before, 0);
+    const e = Math.min(text.length, runs[i + 1]! + window.after);
+    if (e > s) kept += e - s;
+    if (e > reach) reach = e;
+  }
+  if (kept > text.length * VIEW_MAX_SHARE)
+    return { ctx: whole, starts: [0], offsets: [0], lengths: [text.length] };
   const parts: string[] = [];
   const starts: number[] = [];
   const offsets: number[] = [];
@@ -156,8 +179,7 @@ function digitView(
     }
   }
   flush();
-  const whole = parts.length === 1 && lengths[0] === text.length;
-  const ctx = whole ? analysisContext(text, hints) : analysisContext(parts.join(PART_SEPARATOR), hints, text);
+  const ctx = analysisContext(parts.join(PART_SEPARATOR), hints, text);
   return { ctx, starts, offsets, lengths };
 }
 

@@ -70,6 +70,8 @@ const BATCH_CHARS = 64 * 1024;
 const UNIT_SEPARATOR = `\n\n${UNIT_BOUNDARY}\n\n`;
 /** The same for NER, whose rules read the words before a name: a blank line wider than they look. */
 const WIDE_UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
+/** The entities of a unit where none were found (shared: most values of a column have none). */
+const NONE: Entity<PiiType>[] = [];
 /** Long synchronous work yields to the event loop this often (ms), so a server stays responsive. */
 const YIELD_MS = 40;
 
@@ -204,7 +206,7 @@ export class Anonymizer {
         starts.push(length);
         texts.push(units[j]!.text);
         length += units[j]!.text.length;
-        local[j] = [];
+        local[j] = NONE;
         j++;
       }
       const text = texts.length === 1 ? texts[0]! : texts.join(this.separator);
@@ -216,7 +218,9 @@ export class Anonymizer {
         if (e.end - offset > texts[k]!.length) continue;
         e.start -= offset;
         e.end -= offset;
-        local[i + k]!.push(e);
+        const list = local[i + k]!;
+        if (list === NONE) local[i + k] = [e];
+        else list.push(e);
       }
       i = j;
       await this.breathe(signal);
@@ -258,12 +262,38 @@ export class Anonymizer {
       const out: string[] = new Array(values.length);
       if (typed) {
         const score = round(typed.share);
-        const kept = (e: Entity<PiiType>) => this.piiTypes.has(e.label) && e.score >= this.options.threshold;
-        for (let i = 0; i < values.length; i++) {
-          const list = typedValueEntities(values[i]!, typed.type as ColumnType, score);
-          const found = list.length === 1 ? (kept(list[0]!) ? list : []) : list.filter(kept);
-          out[i] = this.mask(values[i]!, found);
-          for (const e of found) entities.push(e);
+        const type = typed.type as ColumnType;
+        const kept = (label: PiiType) => this.piiTypes.has(label) && score >= this.options.threshold;
+        if (type !== 'full_name') {
+          // One label and score for the whole column: kept or not once, each value masked whole (trimmed).
+          if (!kept(type)) for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+          else {
+            const config = this.options.plan[type] ?? this.options.fallback;
+            const operator = this.operators[config.type];
+            for (let i = 0; i < values.length; i++) {
+              const value = values[i]!;
+              if (isEmptyValue(value)) {
+                out[i] = value;
+                continue;
+              }
+              const start = trimmedStart(value);
+              const end = trimmedEnd(value);
+              if (start === 0 && end === value.length)
+                out[i] = operator.apply({ label: type, value, config });
+              else {
+                const masked = operator.apply({ label: type, value: value.slice(start, end), config });
+                out[i] = value.slice(0, start) + masked + value.slice(end);
+              }
+              entities.push({ start, end, label: type, score });
+            }
+          }
+        } else {
+          for (let i = 0; i < values.length; i++) {
+            const list = typedValueEntities(values[i]!, type, score);
+            const found = list.filter((e) => kept(e.label));
+            out[i] = this.mask(values[i]!, found);
+            for (const e of found) entities.push(e);
+          }
         }
       } else {
         const found = await this.detectUnits(
@@ -482,3 +512,15 @@ function segment(text: string): [number, string][] {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Where `value` starts without its leading white space (as trimStart counts it). */
+function trimmedStart(value: string): number {
+  const c = value.charCodeAt(0);
+  return c > 32 && c < 127 ? 0 : value.length - value.trimStart().length;
+}
+
+/** Where `value` ends without its trailing white space (as trimEnd counts it). */
+function trimmedEnd(value: string): number {
+  const c = value.charCodeAt(value.length - 1);
+  return c > 32 && c < 127 ? value.length : value.trimEnd().length;
+}

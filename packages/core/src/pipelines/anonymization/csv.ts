@@ -63,11 +63,14 @@ export function parseCsvRows(text: string): string[][] {
 
 /** One CSV field: quoted when it holds a separator, a quote or a line break, or starts or ends with a space. */
 export function csvField(value: string): string {
-  if (value === '') return value;
+  const n = value.length;
+  if (n === 0) return value;
   const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  if (first === 32 || last === 32 || first === 9 || last === 9 || /[",\r\n]/.test(value)) {
-    return `"${value.replaceAll('"', '""')}"`;
+  const last = value.charCodeAt(n - 1);
+  let quote = first === 32 || last === 32 || first === 9 || last === 9;
+  for (let i = 0; !quote && i < n; i++) {
+    const c = value.charCodeAt(i);
+    quote = c === 34 || c === 44 || c === 13 || c === 10;
   }
-  return value;
+  return quote ? `"${value.replaceAll('"', '""')}"` : value;
 }

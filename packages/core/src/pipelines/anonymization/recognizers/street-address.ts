@@ -329,6 +329,7 @@ const AFTER_CUE = new RegExp(
 
 /** Anchors: house numbers, and words that start a street name. */
 const HOUSE_NUMBER = /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
+const HOUSE_NUMBER_AT = new RegExp(HOUSE_NUMBER.source, 'uy');
 const LEADING = new RegExp(`(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES})[ \\t]`, 'gu');
 
 /** The word characters a look-behind `(?<![\p{L}\p{N}])` or `(?<![\p{L}])` refuses. */
@@ -496,7 +497,8 @@ function matchesNear(text: string, near: Near, regex: RegExp, lookBehind: RegExp
 }
 
 const isCapital = (w: string) => /^[\p{Lu}\p{N}]/u.test(w);
-const bare = (w: string) => w.replace(/\.$/, '');
+/** A word without its final period. */
+const bare = (w: string) => (w.charCodeAt(w.length - 1) === 46 ? w.slice(0, -1) : w);
 
 const WORD_PART = /[\p{L}\p{M}\p{N}'’.-]/u;
 /** A character of a word (`[\p{L}\p{M}\p{N}'’.-]`), ASCII without a regular expression. */
@@ -592,22 +594,44 @@ function extendLeft(text: string, start: number, max: number): number {
   return s;
 }
 
+/** The end of the house number (HOUSE_NUMBER) that starts at `index`, or -1. */
+function houseNumberAt(text: string, index: number): number {
+  HOUSE_NUMBER_AT.lastIndex = index;
+  return HOUSE_NUMBER_AT.test(text) ? HOUSE_NUMBER_AT.lastIndex : -1;
+}
+
+/** The house numbers of `text` as [start, end] pairs, found from its runs of digits (for tests). */
+export function houseNumbers(text: string): [number, number][] {
+  const runs = digitRuns(text);
+  const out: [number, number][] = [];
+  for (let r = 0; r < runs.length; r += 2) {
+    const end = houseNumberAt(text, runs[r]!);
+    if (end >= 0) out.push([runs[r]!, end]);
+  }
+  return out;
+}
+
 /** Street lines found by anchoring on house numbers and leading street words, then checking the words around them. */
 function findStreets(
   text: string,
+  runs: readonly number[],
   near: Near,
 ): { start: number; end: number; score: number; name: string }[] {
   const out: { start: number; end: number; score: number; name: string }[] = [];
-  for (const m of text.matchAll(HOUSE_NUMBER)) {
-    const numberEnd = m.index + m[0].length;
+  // House numbers start where a run of digits starts (a digit, letter, `-` or `/` before any other
+  // place refuses the look-behind): tried there, with a sticky twin of HOUSE_NUMBER.
+  for (let r = 0; r < runs.length; r += 2) {
+    const index = runs[r]!;
+    const numberEnd = houseNumberAt(text, index);
+    if (numberEnd < 0) continue;
     // 1668 Glyn St / 14 Crown Street Kishiev Squares / 1987 74 Diakou Street
     const gap = gapAfterNumber(text, numberEnd);
     if (gap > 0) {
-      const st = numberFirst(text, m.index, numberEnd + gap);
+      const st = numberFirst(text, index, numberEnd + gap);
       if (st) out.push(st);
     }
     // Koskikatu 25 / Király u. 15. / Crown Street 14 / Brucker Bundesstrasse 31
-    const w = wordBefore(text, m.index);
+    const w = wordBefore(text, index);
     if (!w) continue;
     let end = numberEnd;
     if (text[end] === '.' && /\d/.test(text[end - 1]!)) end++;
@@ -734,13 +758,14 @@ export const streetAddressRecognizer: Recognizer<AddressLabel> = {
  * The street addresses and address-block fields of `text`. `views: false` scans the whole text for every
  * pattern (slower, the same results: tests compare the two).
  */
-export function streetAddresses(text: string, views = true): RecognizerResult<AddressLabel>[] {
+export function streetAddresses(text: string, byViews = true): RecognizerResult<AddressLabel>[] {
   if (!/\d/.test(text)) return [];
-  const runs = views && text.length >= NEAR_MIN ? digitRuns(text) : undefined;
-  const near = runs ? nearView(text, runs, NEAR) : { text, starts: [0], offsets: [0] };
-  const close = runs ? nearView(text, runs, CLOSE) : near;
+  const runs = digitRuns(text);
+  const views = byViews && text.length >= NEAR_MIN;
+  const near = views ? nearView(text, runs, NEAR) : { text, starts: [0], offsets: [0] };
+  const close = views ? nearView(text, runs, CLOSE) : near;
   const out: RecognizerResult<AddressLabel>[] = [];
-  for (const st of findStreets(text, near)) {
+  for (const st of findStreets(text, runs, near)) {
     out.push({
       start: st.start,
       end: st.end,
