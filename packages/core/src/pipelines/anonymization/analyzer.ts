@@ -66,7 +66,7 @@ export class Analyzer {
       const headerNamed = recognizer.headers ? hints.some((h) => recognizer.headers!.test(h.trim())) : false;
       let results: RecognizerResult[];
       if (recognizer.needsDigits && byParts) {
-        const window = recognizer.digitWindow ?? WIDE;
+        const window = standardWindow(recognizer.digitWindow ?? WIDE);
         const key = `${window.before}:${window.after}`;
         let view = views.get(key);
         if (!view) {
@@ -100,6 +100,21 @@ export class Analyzer {
 const REGION_MIN = 2048;
 /** The window of digit-bound recognizers that do not declare theirs: context words before, address lines after. */
 const WIDE: DigitWindow = { before: 96, after: 240 };
+/**
+ * The windows views are built for. A recognizer is given the view of the smallest one that holds its own
+ * window (a wider view finds the same: the results are those of the whole text), so that a text is copied
+ * into three views rather than one per recognizer.
+ */
+const STANDARD_WINDOWS: readonly DigitWindow[] = [
+  { before: 16, after: 18 },
+  { before: 56, after: 64 },
+];
+
+function standardWindow(window: DigitWindow): DigitWindow {
+  for (const w of STANDARD_WINDOWS) if (window.before <= w.before && window.after <= w.after) return w;
+  return window;
+}
+
 /** Between two parts of a view: a blank line, which no pattern crosses and which ends an address block. */
 const PART_SEPARATOR = '\n\n';
 

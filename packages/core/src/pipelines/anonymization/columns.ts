@@ -18,11 +18,15 @@ const printable = (c: number) => c > 32 && c < 127;
 
 export function isEmptyValue(value: string): boolean {
   if (value.length === 0) return true;
-  // Longer than any empty marker and not padded with white space (printable ASCII at both ends): not empty.
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  // Not padded with white space (printable ASCII at both ends), and longer than any empty marker or
+  // starting with a character none of them starts with (`n`, `u`, `-`): not empty.
   if (
-    value.length > EMPTY_MAX &&
-    printable(value.charCodeAt(0)) &&
-    printable(value.charCodeAt(value.length - 1))
+    printable(first) &&
+    printable(last) &&
+    (value.length > EMPTY_MAX ||
+      (first !== 110 && first !== 78 && first !== 117 && first !== 85 && first !== 45))
   )
     return false;
   return EMPTY.has(value.trim().toLowerCase());
