@@ -103,11 +103,11 @@ const WIDE: DigitWindow = { before: 96, after: 240 };
 /**
  * The windows views are built for. A recognizer is given the view of the smallest one that holds its own
  * window (a wider view finds the same: the results are those of the whole text), so that a text is copied
- * into three views rather than one per recognizer.
+ * into a few views rather than one per recognizer.
  */
 const STANDARD_WINDOWS: readonly DigitWindow[] = [
   { before: 16, after: 18 },
-  { before: 56, after: 64 },
+  { before: 56, after: 24 },
 ];
 
 function standardWindow(window: DigitWindow): DigitWindow {

@@ -59,7 +59,12 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
       let withContext: boolean | undefined;
       for (const pattern of spec.patterns) {
         if (pattern.needsContext) {
-          withContext ??= ctx.hints.length > 0 || anyContext.test(ctx.whole ?? text);
+          // Context words in the text or the header, or a header that names the type.
+          withContext ??=
+            anyContext.test(ctx.whole ?? text) ||
+            ctx.hints.some(
+              (h) => anyContext.test(h) || (spec.headers !== undefined && spec.headers.test(h.trim())),
+            );
           if (!withContext) continue;
         }
         const regex = pattern.regex;
