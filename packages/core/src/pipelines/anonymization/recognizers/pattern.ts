@@ -62,9 +62,7 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
           // Context words in the text or the header, or a header that names the type.
           withContext ??=
             anyContext.test(ctx.whole ?? text) ||
-            ctx.hints.some(
-              (h) => anyContext.test(h) || (spec.headers !== undefined && spec.headers.test(h.trim())),
-            );
+            ctx.hints.some((h) => anyContext.test(h) || spec.headers?.test(h.trim()) === true);
           if (!withContext) continue;
         }
         const regex = pattern.regex;
