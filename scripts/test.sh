@@ -14,6 +14,7 @@ check() {
 
 check "lint (biome)" npx --no-install biome check .
 check "type-check (tsc)" npx --no-install tsc -p tsconfig.json
+check "type-check of the web UI (tsc)" npx --no-install tsc -p packages/web
 check "SDK types match the OpenAPI document" npm run --silent check:sdk-types
 
 echo "== tests (vitest)"

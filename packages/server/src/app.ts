@@ -34,6 +34,7 @@ import { redTeamRoutes } from './routes/red-team.js';
 import { runRoutes } from './routes/runs.js';
 import { seedDatasetRoutes } from './routes/seed-datasets.js';
 import { specRoutes } from './routes/specs.js';
+import { webRoutes } from './routes/web.js';
 import { SecretBox } from './secrets.js';
 import { ANONYMIZATION_JOB, AnonymizationService } from './services/anonymization.js';
 import { DatasetService } from './services/datasets.js';
@@ -309,5 +310,6 @@ export async function buildApp(
     await authed.register(anonymizationRoutes(ctx.services));
     await authed.register(redTeamRoutes(ctx.services));
   });
+  await app.register(webRoutes(ctx.config));
   return app;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** Server configuration, read once from the environment (design.md §5). Every variable is optional. */
@@ -32,6 +33,8 @@ export interface ServerConfig {
       }
     | undefined;
   llm: { baseUrl: string | undefined; apiKey: string | undefined };
+  /** The built web UI served at `/` (packages/web/dist unless OPENFRAMER_WEB_DIR says otherwise). */
+  webDir: string;
 }
 
 export interface S3Config {
@@ -91,6 +94,7 @@ const envSchema = z.object({
   OPENFRAMER_INIT_COMPANY: z.string().min(1).optional(),
   OPENFRAMER_LLM_BASE_URL: z.url().optional(),
   OPENFRAMER_LLM_API_KEY: z.string().optional(),
+  OPENFRAMER_WEB_DIR: z.string().optional(),
 });
 
 /** Thrown for a bad environment so `main` can print it and exit 2 without a stack trace. */
@@ -164,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
           }
         : undefined,
     llm: { baseUrl: e.OPENFRAMER_LLM_BASE_URL, apiKey: e.OPENFRAMER_LLM_API_KEY },
+    webDir: e.OPENFRAMER_WEB_DIR
+      ? resolve(e.OPENFRAMER_WEB_DIR)
+      : fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };
 }
 

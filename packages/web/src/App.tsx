@@ -1,0 +1,92 @@
+import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Navigate, Outlet, Route, NavLink as RouterLink, Routes, useLocation } from 'react-router';
+import { useAuth } from './auth/AuthContext.tsx';
+import { AnonymizationDetailPage, AnonymizationPage } from './pages/Anonymization.tsx';
+import { DatasetDetailPage, DatasetsPage } from './pages/Datasets.tsx';
+import { ModelsPage } from './pages/Models.tsx';
+import { RedTeamPage, RedTeamRunPage, RedTeamSpecPage } from './pages/RedTeam.tsx';
+import { RunDetailPage } from './pages/RunDetail.tsx';
+import { NewRunPage, RunsPage } from './pages/Runs.tsx';
+import { SignInPage } from './pages/SignIn.tsx';
+import { NewSpecPage, SpecDetailPage, SpecsPage } from './pages/Specs.tsx';
+
+const NAV = [
+  { to: '/datasets', label: 'Seed datasets' },
+  { to: '/specs', label: 'Specs' },
+  { to: '/runs', label: 'Runs' },
+  { to: '/anonymization', label: 'Anonymization' },
+  { to: '/red-team', label: 'Red teaming' },
+  { to: '/models', label: 'Models' },
+];
+
+function SignedIn() {
+  const { client, signOut } = useAuth();
+  const location = useLocation();
+  const [opened, { toggle }] = useDisclosure();
+  if (!client) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={3}>OpenFramer</Title>
+          </Group>
+          <Group>
+            <Text component="a" href="/api/docs/" target="_blank" size="sm" c="dimmed">
+              API docs
+            </Text>
+            <Button variant="subtle" size="xs" onClick={() => signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        {NAV.map((item) => (
+          <NavLink
+            key={item.to}
+            component={RouterLink}
+            to={item.to}
+            label={item.label}
+            active={location.pathname.startsWith(item.to)}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route element={<SignedIn />}>
+        <Route path="/" element={<Navigate to="/datasets" replace />} />
+        <Route path="/datasets" element={<DatasetsPage />} />
+        <Route path="/datasets/:id" element={<DatasetDetailPage />} />
+        <Route path="/specs" element={<SpecsPage />} />
+        <Route path="/specs/new" element={<NewSpecPage />} />
+        <Route path="/specs/:id" element={<SpecDetailPage />} />
+        <Route path="/runs" element={<RunsPage />} />
+        <Route path="/runs/new" element={<NewRunPage />} />
+        <Route path="/runs/:id" element={<RunDetailPage />} />
+        <Route path="/anonymization" element={<AnonymizationPage />} />
+        <Route path="/anonymization/:id" element={<AnonymizationDetailPage />} />
+        <Route path="/red-team" element={<RedTeamPage />} />
+        <Route path="/red-team/specs/:id" element={<RedTeamSpecPage />} />
+        <Route path="/red-team/runs/:id" element={<RedTeamRunPage />} />
+        <Route path="/models" element={<ModelsPage />} />
+        <Route path="*" element={<Text>Nothing here. Pick a page on the left.</Text>} />
+      </Route>
+    </Routes>
+  );
+}
