@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Analyzer, type Detection } from './analyzer.js';
 import { PII_TYPES } from './recognizers/index.js';
-import { corners, gapAfterNumber, houseNumbers, streetAddresses } from './recognizers/street-address.js';
+import {
+  corners,
+  gapAfterNumber,
+  houseNumbers,
+  LEADING,
+  leadingWords,
+  streetAddresses,
+} from './recognizers/street-address.js';
 
 /**
  * Long texts are analysed by their parts around digits (each recognizer's window), and recognizers skip
@@ -307,6 +314,40 @@ describe('house numbers', () => {
           expect(houseNumbers(t)).toEqual(
             [...t.matchAll(REFERENCE)].map((m) => [m.index, m.index + m[0].length]),
           );
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('leading street words', () => {
+  it('are found by the capitals scan and indexOf as by the full pattern', () => {
+    const token = fc.constantFrom(
+      'Rua',
+      'Via',
+      'Viale',
+      'ul.',
+      'os.',
+      'Al.',
+      'Av.',
+      'C/',
+      'xul.',
+      'Bulevardul.',
+      'é',
+      '5',
+      ' ',
+      '\t',
+      '\n',
+      'a',
+      'Q',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 20 }).map((ts) => ts.join('')),
+        (t) => {
+          const expected = [...t.matchAll(LEADING)].flatMap((m) => [m.index, m.index + m[0].length]);
+          expect(leadingWords(t, { text: t, starts: [0], offsets: [0] })).toEqual(expected);
         },
       ),
       { numRuns: 5000 },

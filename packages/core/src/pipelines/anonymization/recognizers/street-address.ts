@@ -330,7 +330,64 @@ const AFTER_CUE = new RegExp(
 /** Anchors: house numbers, and words that start a street name. */
 const HOUSE_NUMBER = /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
 const HOUSE_NUMBER_AT = new RegExp(HOUSE_NUMBER.source, 'uy');
-const LEADING = new RegExp(`(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES})[ \\t]`, 'gu');
+/** Words that start a street name, followed by a space (the reference the two scans below are tested against). */
+export const LEADING = new RegExp(`(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES})[ \\t]`, 'gu');
+/**
+ * LEADING in two: the words that start with a capital (a scan that skips lower-case letters, four times
+ * faster), and `ul.` and `os.`, tried where indexOf finds them.
+ */
+const LEADING_CAPITAL = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES.split('|')
+    .filter((t) => /^[A-Z]/.test(t))
+    .join('|')})[ \\t]`,
+  'gu',
+);
+const LEADING_LOWER = LEADING_TYPES.split('|')
+  .filter((t) => !/^[A-Z]/.test(t))
+  .map((t) => t.replace(/\\/g, ''));
+const LEADING_LOWER_AT = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES.split('|')
+    .filter((t) => !/^[A-Z]/.test(t))
+    .join('|')})[ \\t]`,
+  'uy',
+);
+
+/** The matches of LEADING in `text` ([start, end, ...]), the capitalised ones looked for in `near`. */
+export function leadingWords(text: string, near: Near): number[] {
+  const capital = matchesNear(text, near, LEADING_CAPITAL, LETTER_OR_DIGIT);
+  const starts: number[] = [];
+  for (const word of LEADING_LOWER)
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) starts.push(i);
+  if (starts.length === 0) return capital;
+  starts.sort((a, b) => a - b);
+  const lower: number[] = [];
+  for (const i of starts) {
+    LEADING_LOWER_AT.lastIndex = i;
+    if (LEADING_LOWER_AT.test(text)) lower.push(i, LEADING_LOWER_AT.lastIndex);
+  }
+  return mergeMatches(capital, lower);
+}
+
+/** Two lists of matches as one global regular expression finds them: in text order, none inside another. */
+function mergeMatches(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return a.slice();
+  if (a.length === 0) return b.slice();
+  const all: number[] = [];
+  let i = 0;
+  let j = 0;
+  let floor = 0;
+  while (i < a.length || j < b.length) {
+    const fromB = i >= a.length || (j < b.length && b[j]! < a[i]!);
+    const start = fromB ? b[j]! : a[i]!;
+    const end = fromB ? b[j + 1]! : a[i + 1]!;
+    if (fromB) j += 2;
+    else i += 2;
+    if (start < floor) continue;
+    all.push(start, end);
+    floor = end;
+  }
+  return all;
+}
 
 /** The word characters a look-behind `(?<![\p{L}\p{N}])` or `(?<![\p{L}])` refuses. */
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -371,22 +428,7 @@ const OTHER_PATTERNS: {
       for (let m = MILITARY_SHIP.exec(text); m; m = MILITARY_SHIP.exec(text))
         ships.push(m.index, m.index + m[0].length);
       if (ships.length === 0) return numbered;
-      // As one regular expression would: in text order, a match inside an earlier one left out.
-      const all: number[] = [];
-      let i = 0;
-      let j = 0;
-      let floor = 0;
-      while (i < numbered.length || j < ships.length) {
-        const fromShips = i >= numbered.length || (j < ships.length && ships[j]! < numbered[i]!);
-        const start = fromShips ? ships[j]! : numbered[i]!;
-        const end = fromShips ? ships[j + 1]! : numbered[i + 1]!;
-        if (fromShips) j += 2;
-        else i += 2;
-        if (start < floor) continue;
-        all.push(start, end);
-        floor = end;
-      }
-      return all;
+      return mergeMatches(numbered, ships);
     },
     score: 0.8,
   },
@@ -546,6 +588,33 @@ export function gapAfterNumber(text: string, from: number): number {
   return upperAt(text, l, limit) ? j - from : 0;
 }
 
+/** First letters of the separate street types (all lower case): `u.`, `utca`, `tér`, `krt.`, `str.`, `g.`, `iela`. */
+const SEPARATE_FIRST = new Set([...SEPARATE_SET].map((t) => t.charCodeAt(0)));
+/** The longest separate street type, with a final period. */
+const SEPARATE_MAX = Math.max(...[...SEPARATE_SET].map((t) => t.length)) + 1;
+
+/**
+ * False when the word before the house number at `at` cannot be a street type (the checks after
+ * wordBefore would all fail): it starts with a lower-case ASCII letter that starts no separate type, or is
+ * longer than any. A cheap look at the word's first character instead of a copy of the word for each
+ * number of a text.
+ */
+function typeWordMayEndAt(text: string, at: number): boolean {
+  let i = at;
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  if (text.charCodeAt(i - 1) === 44) {
+    i--;
+    while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  }
+  let j = i;
+  while (j > 0 && isWordPart(text.charCodeAt(j - 1), text[j - 1]!)) j--;
+  if (j === i) return false;
+  const first = text.charCodeAt(j);
+  if (first >= 97 && first <= 122) return i - j <= SEPARATE_MAX && SEPARATE_FIRST.has(first);
+  if (first >= 48 && first <= 57) return false;
+  return true;
+}
+
 /** The word that ends just before `end`, separated from it by spaces and at most one comma, or undefined. */
 function wordBefore(text: string, end: number): { start: number; word: string } | undefined {
   let i = end;
@@ -631,6 +700,7 @@ function findStreets(
       if (st) out.push(st);
     }
     // Koskikatu 25 / Király u. 15. / Crown Street 14 / Brucker Bundesstrasse 31
+    if (!typeWordMayEndAt(text, index)) continue;
     const w = wordBefore(text, index);
     if (!w) continue;
     let end = numberEnd;
@@ -676,7 +746,7 @@ function findStreets(
     out.push({ start, end, score: 0.55, name: 'after cue' });
   }
   // Rua do Arenque 1634 / Via Franscini 71 / ul. Długa 5
-  const leading = matchesNear(text, near, LEADING, LETTER_OR_DIGIT);
+  const leading = leadingWords(text, near);
   for (let l = 0; l < leading.length; l += 2) {
     const words = wordsAfter(text, leading[l + 1]!, 7);
     const at = words.findIndex((w) => /^\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?$|^s\/n$/.test(w[2]));
@@ -821,7 +891,18 @@ function continuation(
 ): RecognizerResult<AddressLabel>[] {
   const out: RecognizerResult<AddressLabel>[] = [];
   const ends = [...new Set(streets.map((s) => s.end))].sort((a, b) => a - b);
-  const covered = (i: number) => streets.some((s) => s.start <= i && i < s.end);
+  // Streets are sorted and apart (joinAdjacent): is `i` inside one?
+  const covered = (i: number) => {
+    let lo = 0;
+    let hi = streets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (streets[mid]!.start <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = streets[lo];
+    return s !== undefined && s.start <= i && i < s.end;
+  };
   for (const from of ends) {
     let pos = from;
     for (let field = 0; field < 4; field++) {
