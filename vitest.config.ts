@@ -37,6 +37,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'web',
+          include: ['packages/web/src/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['packages/web/src/test/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'process',
           include: [
             'packages/server/test/process/**/*.test.ts',

@@ -67,7 +67,7 @@ export function planUpload(chosen: ChosenFile[]): UploadPlan {
       kind: 'files',
       datasetType: 'MULTI_FOLDER',
       files: entries.map((e) => ({ file: e.file, folder: e.parts[0]! })),
-      name: wrapper ?? 'dataset',
+      name: wrapper ?? '',
     };
   }
   const only = entries.length === 1 ? entries[0]! : null;
@@ -75,7 +75,7 @@ export function planUpload(chosen: ChosenFile[]): UploadPlan {
     kind: 'files',
     datasetType: only && TABLE.test(only.file.name) ? 'SINGLE_FILE' : 'MULTI_FILE',
     files: entries.map((e) => ({ file: e.file, folder: null })),
-    name: wrapper ?? (only ? stem(only.file.name) : 'dataset'),
+    name: wrapper ?? (only ? stem(only.file.name) : ''),
   };
 }
 
