@@ -1,4 +1,5 @@
 import { boosted, hasContext } from './context.js';
+import { digitRunsOf } from './digits.js';
 import { mergeEntities } from './merge.js';
 import type { Detector } from './methods.js';
 import { type PiiType, prepareRecognizers, recognizers } from './recognizers/index.js';
@@ -70,7 +71,7 @@ export class Analyzer {
         const key = `${window.before}:${window.after}`;
         let view = views.get(key);
         if (!view) {
-          runs ??= digitRuns(text);
+          runs ??= digitRunsOf(ctx);
           view = digitView(text, hints, runs, window, ctx);
           views.set(key, view);
         }
@@ -127,22 +128,6 @@ interface View {
   offsets: number[];
   lengths: number[];
 }
-
-/** The runs of ASCII digits of `text`, as [start, end, start, end, ...]. */
-function digitRuns(text: string): number[] {
-  const runs: number[] = [];
-  // A regular expression scans faster than a loop over char codes; `test` makes no match object.
-  const digits = /\d+/g;
-  while (digits.test(text)) {
-    const end = digits.lastIndex;
-    let start = end - 1;
-    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
-    runs.push(start, end);
-  }
-  return runs;
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** A view that would keep more than this share of a text is not built: the text is analysed whole. */
 const VIEW_MAX_SHARE = 0.75;

@@ -1,4 +1,5 @@
 import { hasContext } from '../context.js';
+import { digitRunsOf } from '../digits.js';
 import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
 
 /**
@@ -216,18 +217,19 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
         contextApplied: true,
       });
     }
-    // Random tokens hold a digit: expand each run of digits to the token around it (`test` and `lastIndex`
-    // find the runs without a match object each).
+    // Random tokens hold a digit: expand each run of digits to the token around it.
     const n = text.length;
-    const digits = /\d+/g;
-    while (digits.test(text)) {
-      let end = digits.lastIndex;
+    const runs = digitRunsOf(ctx);
+    let floor = 0;
+    for (let r = 0; r < runs.length; r += 2) {
+      // The next digits to look at are after the last token.
+      if (runs[r]! < floor) continue;
+      let end = runs[r + 1]!;
       let start = end;
       while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
       while (end < n && isTokenChar(text.charCodeAt(end))) end++;
       while (end < n && text.charCodeAt(end) === 61 && end - start < 520) end++;
-      // The next digits to look at are after this token.
-      digits.lastIndex = end;
+      floor = end;
       if (end - start < 24 || end - start > 512) continue;
       const token = text.slice(start, end);
       if (!/[A-Za-z]/.test(token)) continue;

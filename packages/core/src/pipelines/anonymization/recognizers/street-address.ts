@@ -1,4 +1,5 @@
 import { hasContext, UNIT_BOUNDARY } from '../context.js';
+import { digitRuns, digitRunsOf } from '../digits.js';
 import type { AnalysisContext, Recognizer, RecognizerResult } from '../types.js';
 
 type AddressLabel = 'street_address' | 'city' | 'state' | 'country' | 'postal_code';
@@ -466,19 +467,6 @@ const NEAR_MAX_SHARE = 0.75;
 /** Texts shorter than this are scanned whole. */
 const NEAR_MIN = 2048;
 
-/** The runs of ASCII digits of `text`, as [start, end, start, end, ...]. */
-function digitRuns(text: string): number[] {
-  const runs: number[] = [];
-  const digits = /\d+/g;
-  while (digits.test(text)) {
-    const end = digits.lastIndex;
-    let start = end - 1;
-    while (start > 0 && isAsciiDigit(text.charCodeAt(start - 1))) start--;
-    runs.push(start, end);
-  }
-  return runs;
-}
-
 function nearView(text: string, runs: readonly number[], window: { before: number; after: number }): Near {
   const parts: string[] = [];
   const starts: number[] = [];
@@ -820,7 +808,7 @@ export const streetAddressRecognizer: Recognizer<AddressLabel> = {
   headers:
     /^(street|street[-_ ]?address|address([-_ ]?line)?[-_ ]?\d?|addr|home[-_ ]?address|mailing[-_ ]?address|billing[-_ ]?address|shipping[-_ ]?address)$/i,
   analyze(ctx: AnalysisContext) {
-    return streetAddresses(ctx.text);
+    return streetAddresses(ctx.text, true, digitRunsOf(ctx));
   },
 };
 
@@ -828,9 +816,12 @@ export const streetAddressRecognizer: Recognizer<AddressLabel> = {
  * The street addresses and address-block fields of `text`. `views: false` scans the whole text for every
  * pattern (slower, the same results: tests compare the two).
  */
-export function streetAddresses(text: string, byViews = true): RecognizerResult<AddressLabel>[] {
-  if (!/\d/.test(text)) return [];
-  const runs = digitRuns(text);
+export function streetAddresses(
+  text: string,
+  byViews = true,
+  runs: readonly number[] = digitRuns(text),
+): RecognizerResult<AddressLabel>[] {
+  if (runs.length === 0) return [];
   const views = byViews && text.length >= NEAR_MIN;
   const near = views ? nearView(text, runs, NEAR) : { text, starts: [0], offsets: [0] };
   const close = views ? nearView(text, runs, CLOSE) : near;
