@@ -160,7 +160,9 @@ describe('red-team runs', () => {
     const csv = await runs.export(run.id, { format: 'csv' });
     const rows = csv.split('\r\n').filter(Boolean);
     expect(rows).toHaveLength(13);
-    expect(rows[0]).toMatch(/^behavior_index,behavior,category,position,strategy,language,query,adversarial_prompt,/);
+    expect(rows[0]).toMatch(
+      /^behavior_index,behavior,category,position,strategy,language,query,adversarial_prompt,/,
+    );
   });
 
   it('grades a target: attack success overall in the results and a grade on each prompt', async () => {

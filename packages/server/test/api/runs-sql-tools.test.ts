@@ -153,7 +153,8 @@ describe('SQL execution and tools in runs', () => {
       .where('status', '=', 'failed')
       .execute();
     expect(failures).toHaveLength(2);
-    for (const f of failures) expect(f.reason).toMatch(/failed to execute: SQLite: no such column: diagnosis/);
+    for (const f of failures)
+      expect(f.reason).toMatch(/failed to execute: SQLite: no such column: diagnosis/);
   });
 
   it('offers the requested tools to the model and sends their answers back', async () => {
