@@ -161,6 +161,9 @@ function digitView(
   let end = -1;
   const flush = () => {
     if (start < 0) return;
+    // Not inside a surrogate pair (a look-behind or look-ahead would read half a character).
+    if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start--;
+    if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end++;
     if (parts.length > 0) at += PART_SEPARATOR.length;
     starts.push(at);
     offsets.push(start);
@@ -182,6 +185,8 @@ function digitView(
   const ctx = analysisContext(parts.join(PART_SEPARATOR), hints, text);
   return { ctx, starts, offsets, lengths };
 }
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /** Moves results found in a view to the offsets of the text; a match across two parts is dropped. */
 function toText(results: RecognizerResult[], view: View): RecognizerResult[] {

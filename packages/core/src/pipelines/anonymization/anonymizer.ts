@@ -323,20 +323,25 @@ export class Anonymizer {
     if (rows.length === 0) return { content: text, samples: 0, entities: [] };
     const header = rows[0]!;
     const body = rows.slice(1);
-    const width = Math.max(header.length, ...body.map((r) => r.length));
+    let width = header.length;
+    for (const r of body) if (r.length > width) width = r.length;
     const columns = Array.from({ length: width }, (_, c) => ({
       header: header[c] ?? '',
       values: body.map((r) => r[c] ?? ''),
     }));
     const { masked, entities } = await this.columns(columns, signal);
     const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-    let content = header.map(csvField).join(',');
+    // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
+    const lines: string[] = new Array(body.length + 1);
+    lines[0] = header.map(csvField).join(',');
+    const cells: string[] = [];
     for (let r = 0; r < body.length; r++) {
-      content += eol;
-      const cells = body[r]!.length;
-      for (let c = 0; c < cells; c++)
-        content += c === 0 ? csvField(masked[c]![r]!) : `,${csvField(masked[c]![r]!)}`;
+      const n = body[r]!.length;
+      cells.length = n;
+      for (let c = 0; c < n; c++) cells[c] = csvField(masked[c]![r]!);
+      lines[r + 1] = cells.join(',');
     }
+    let content = lines.join(eol);
     if (/\r?\n$/.test(text)) content += eol;
     return { content, samples: body.length, entities };
   }
