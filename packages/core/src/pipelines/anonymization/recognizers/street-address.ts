@@ -260,20 +260,29 @@ const NUMBER_WORDS_NUMBER =
 const CORNER =
   /corner[ \t]+of[ \t]+[^\n.,;!?]{2,60}?[ \t]+and[ \t]+(?:the[ \t]+)?[\p{L}\p{N}](?:[^\n.,;!?]{0,40}(?=[.,;!?\n]|$)|[^\n.,;!?\s]*)/giu;
 
+const CORNER_AT = new RegExp(CORNER.source, 'iuy');
+const CORNER_WORD = /corner/gi;
+
 /** The spans of `the corner of A and B` in `text`. */
 export function corners(text: string): [number, number][] {
   const out: [number, number][] = [];
-  if (!/corner/i.test(text)) return out;
+  // Tried, as a sticky twin of CORNER, where `corner` is (one scan for a literal): the attempts of the
+  // global regex that can succeed, in the same order.
+  let next = 0;
   let floor = 0;
-  CORNER.lastIndex = 0;
-  for (let m = CORNER.exec(text); m; m = CORNER.exec(text)) {
-    if (m.index > 0 && isWordChar(text[m.index - 1]!)) {
-      CORNER.lastIndex = m.index + 1;
-      continue;
-    }
-    const start = cornerStart(text, m.index, floor);
-    floor = m.index + m[0].length;
+  CORNER_WORD.lastIndex = 0;
+  while (CORNER_WORD.test(text)) {
+    const at = CORNER_WORD.lastIndex - 6;
+    if (at < next) continue;
+    CORNER_AT.lastIndex = at;
+    const m = CORNER_AT.exec(text);
+    if (!m) continue;
+    if (at > 0 && isWordChar(text[at - 1]!)) continue;
+    const start = cornerStart(text, at, floor);
+    floor = at + m[0].length;
+    next = floor;
     out.push([start, floor]);
+    CORNER_WORD.lastIndex = Math.max(CORNER_WORD.lastIndex, floor);
   }
   return out;
 }
@@ -948,6 +957,9 @@ function continuation(
   for (const from of ends) {
     let pos = from;
     for (let field = 0; field < 4; field++) {
+      // Fields follow white space or a comma (the checks below all start with one).
+      const next = text.charCodeAt(pos);
+      if (next !== 32 && next !== 9 && next !== 10 && next !== 13 && next !== 44) break;
       // A blank line ends the address block.
       if (/^[ \t]*\r?\n[ \t]*\r?\n/.test(text.slice(pos, pos + 100))) break;
       // The next field: after a newline, a comma or two or more spaces.
