@@ -55,7 +55,7 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
       if (spec.prefilter && !spec.prefilter(text)) return [];
       const out: RecognizerResult<L>[] = [];
       // Two patterns may find the same span: the first one's result stands.
-      const seen = spec.patterns.length > 1 ? new Set<string>() : undefined;
+      const seen = spec.patterns.length > 1 ? new Set<number | string>() : undefined;
       let withContext: boolean | undefined;
       for (const pattern of spec.patterns) {
         if (pattern.needsContext) {
@@ -79,7 +79,8 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
             start += s;
           }
           if (end <= start) continue;
-          const key = seen ? `${start}:${end}` : '';
+          // A number for the span (no string per match) while offsets fit in 26 bits.
+          const key = !seen ? 0 : end < SPAN_KEY ? start * SPAN_KEY + end : `${start}:${end}`;
           if (seen?.has(key)) continue;
           const verdict = spec.validate ? spec.validate(text.slice(start, end), ctx, start) : undefined;
           if (verdict === false) continue;
@@ -92,6 +93,8 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
     },
   };
 }
+
+const SPAN_KEY = 2 ** 26;
 
 /** Only the digits of a string. */
 export const digitsOf = (s: string) => s.replace(/\D/g, '');
