@@ -5,6 +5,6 @@ import { defineConfig } from 'vite';
 // `npm run dev -w @openframer/web` serves the UI with hot reload and sends /api to a server on port 8000.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },
+  build: { outDir: 'dist', emptyOutDir: true },
   server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
 });

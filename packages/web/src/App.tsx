@@ -1,15 +1,33 @@
-import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Button, Group, Loader, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { Navigate, Outlet, Route, NavLink as RouterLink, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/AuthContext.tsx';
-import { AnonymizationDetailPage, AnonymizationPage } from './pages/Anonymization.tsx';
-import { DatasetDetailPage, DatasetsPage } from './pages/Datasets.tsx';
-import { ModelsPage } from './pages/Models.tsx';
-import { RedTeamPage, RedTeamRunPage, RedTeamSpecPage } from './pages/RedTeam.tsx';
-import { RunDetailPage } from './pages/RunDetail.tsx';
-import { NewRunPage, RunsPage } from './pages/Runs.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
-import { NewSpecPage, SpecDetailPage, SpecsPage } from './pages/Specs.tsx';
+
+/**
+ * A page loaded when first shown: each page module is its own chunk, so the first load carries the shell,
+ * Mantine and the sign-in page only (docs/web.md).
+ */
+function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+}
+
+const DatasetsPage = page(() => import('./pages/Datasets.tsx'), 'DatasetsPage');
+const DatasetDetailPage = page(() => import('./pages/Datasets.tsx'), 'DatasetDetailPage');
+const SpecsPage = page(() => import('./pages/Specs.tsx'), 'SpecsPage');
+const NewSpecPage = page(() => import('./pages/Specs.tsx'), 'NewSpecPage');
+const SpecDetailPage = page(() => import('./pages/Specs.tsx'), 'SpecDetailPage');
+const RunsPage = page(() => import('./pages/Runs.tsx'), 'RunsPage');
+const NewRunPage = page(() => import('./pages/Runs.tsx'), 'NewRunPage');
+const RunDetailPage = page(() => import('./pages/RunDetail.tsx'), 'RunDetailPage');
+const AnonymizationPage = page(() => import('./pages/Anonymization.tsx'), 'AnonymizationPage');
+const AnonymizationDetailPage = page(() => import('./pages/Anonymization.tsx'), 'AnonymizationDetailPage');
+const RedTeamPage = page(() => import('./pages/RedTeam.tsx'), 'RedTeamPage');
+const RedTeamSpecPage = page(() => import('./pages/RedTeam.tsx'), 'RedTeamSpecPage');
+const RedTeamRunPage = page(() => import('./pages/RedTeam.tsx'), 'RedTeamRunPage');
+const ModelsPage = page(() => import('./pages/Models.tsx'), 'ModelsPage');
+const AccountPage = page(() => import('./pages/Account.tsx'), 'AccountPage');
 
 const NAV = [
   { to: '/datasets', label: 'Seed datasets' },
@@ -18,6 +36,7 @@ const NAV = [
   { to: '/anonymization', label: 'Anonymization' },
   { to: '/red-team', label: 'Red teaming' },
   { to: '/models', label: 'Models' },
+  { to: '/account', label: 'Account' },
 ];
 
 function SignedIn() {
@@ -59,7 +78,9 @@ function SignedIn() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        <Suspense fallback={<Loader aria-label="Loading the page" />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
@@ -85,6 +106,7 @@ export function App() {
         <Route path="/red-team/specs/:id" element={<RedTeamSpecPage />} />
         <Route path="/red-team/runs/:id" element={<RedTeamRunPage />} />
         <Route path="/models" element={<ModelsPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<Text>Nothing here. Pick a page on the left.</Text>} />
       </Route>
     </Routes>

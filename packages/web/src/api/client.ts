@@ -4,13 +4,18 @@
  * unzips with Node modules, which have no place in a browser bundle; docs/web.md).
  */
 import type {
+  AnonymizationDatasetCreateParams,
   AnonymizationRun,
   AnonymizationRunCreateParams,
   AnonymizationZipLink,
   AnonymizationZipPending,
   DownloadLink,
   Evaluation,
+  EvaluationChatMessage,
+  EvaluationChatParams,
   EvaluationSummary,
+  HumanLabel,
+  HumanLabelCreateParams,
   ModelListResponse,
   RedTeamPrompt,
   RedTeamRun,
@@ -19,6 +24,7 @@ import type {
   RedTeamSpecCreateParams,
   RedTeamSpecUpdateParams,
   RedTeamTaxonomy,
+  RotatedApiKey,
   Run,
   RunCreateParams,
   RunCreateResponse,
@@ -28,6 +34,7 @@ import type {
   RunZipPending,
   SeedDataset,
   SeedDatasetSummary,
+  SeedDatasetUpdateParams,
   Spec,
   SpecCreateParams,
   SpecCreateResponse,
@@ -60,6 +67,8 @@ export interface RequestOptions {
   json?: unknown;
   form?: FormData;
   signal?: AbortSignal;
+  /** The path prefix; the DataFramer API unless told (the key rotation lives under /api/users). */
+  base?: string;
 }
 
 export interface ClientOptions {
@@ -109,7 +118,7 @@ export class ApiClient {
     }
     let res: Response;
     try {
-      res = await this.fetchImpl(withQuery(`${API}${path}`, options.query), {
+      res = await this.fetchImpl(withQuery(`${options.base ?? API}${path}`, options.query), {
         method: options.method ?? 'GET',
         headers,
         body,
@@ -139,6 +148,12 @@ export class ApiClient {
   // Models
   models = () => this.request<ModelListResponse>('/models/');
 
+  // Account
+  account = {
+    /** A new key; the one this client holds stops working at once. */
+    rotateKey: () => this.request<RotatedApiKey>('/users/api-key/rotate', { method: 'POST', base: '/api' }),
+  };
+
   // Seed datasets
   datasets = {
     list: (page?: Page) => this.request<SeedDatasetSummary[]>('/seed-datasets/', { query: { ...page } }),
@@ -146,6 +161,8 @@ export class ApiClient {
     create: (form: FormData) => this.request<SeedDataset>('/seed-datasets/create/', { method: 'POST', form }),
     createFromZip: (form: FormData) =>
       this.request<SeedDataset>('/seed-datasets/create-from-zip/', { method: 'POST', form }),
+    update: (id: string, body: SeedDatasetUpdateParams) =>
+      this.request<SeedDataset>(`/seed-datasets/${id}/`, { method: 'PATCH', json: body }),
     delete: (id: string) => this.request<void>(`/seed-datasets/${id}/`, { method: 'DELETE' }),
     fileLink: (id: string, fileId: string) =>
       this.request<DownloadLink>(`/seed-datasets/${id}/files/${fileId}/download/`),
@@ -182,11 +199,24 @@ export class ApiClient {
         method: 'POST',
         json: evaluationModel ? { evaluation_model: evaluationModel } : {},
       }),
+    labels: (id: string, fileIdentifier?: string) =>
+      this.request<HumanLabel[]>(`/runs/${id}/human-labels/`, {
+        query: { file_identifier: fileIdentifier },
+      }),
+    addLabel: (id: string, body: HumanLabelCreateParams) =>
+      this.request<HumanLabel>(`/runs/${id}/human-labels/`, { method: 'POST', json: body }),
+  };
+
+  humanLabels = {
+    delete: (id: string) => this.request<void>(`/human-labels/${id}/`, { method: 'DELETE' }),
   };
 
   evaluations = {
     get: (id: string) => this.request<Evaluation>(`/evaluations/${id}/`),
     delete: (id: string) => this.request<void>(`/evaluations/${id}/`, { method: 'DELETE' }),
+    chatHistory: (id: string) => this.request<EvaluationChatMessage[]>(`/evaluations/${id}/chat/`),
+    chat: (id: string, body: EvaluationChatParams) =>
+      this.request<EvaluationChatMessage>(`/evaluations/${id}/chat/`, { method: 'POST', json: body }),
   };
 
   // Anonymization
@@ -202,6 +232,8 @@ export class ApiClient {
       this.withStatus<AnonymizationZipLink | AnonymizationZipPending>(
         `/anonymization-runs/${id}/files/download/`,
       ),
+    createDataset: (id: string, body: AnonymizationDatasetCreateParams) =>
+      this.request<SeedDataset>(`/anonymization-runs/${id}/create-dataset/`, { method: 'POST', json: body }),
   };
 
   // Red teaming
@@ -242,6 +274,27 @@ export async function saveResponse(res: Response, fallbackName: string): Promise
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long a ZIP download waits between asks while the server builds it. */
+export const ZIP_POLL_MS = 1000;
+
+/**
+ * A ZIP of many files (a run's, an anonymization run's): `202` while the server builds it, then `200` with
+ * a signed link (no key needed to follow it). Asks again every second, for up to two minutes.
+ */
+export async function waitForZip(
+  ask: () => Promise<{ status: number; body: { download_url: string } | object }>,
+  attempts = 120,
+): Promise<string> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const { status, body } = await ask();
+    if (status === 200 && 'download_url' in body) return body.download_url;
+    await sleep(ZIP_POLL_MS);
+  }
+  throw new Error('The ZIP is still being built; try again in a minute.');
 }
 
 /** Opens a signed link (needs no key) as a download. */

@@ -17,6 +17,17 @@ export function saveKey(apiKey: string, remember: boolean): void {
   (remember ? localStorage : sessionStorage).setItem(KEY, apiKey);
 }
 
+/** Puts a rotated key where the old one was kept (this device only if it was remembered). */
+export function replaceKey(apiKey: string): void {
+  let remembered = false;
+  try {
+    remembered = sessionStorage.getItem(KEY) === null && localStorage.getItem(KEY) !== null;
+  } catch {
+    // storage unavailable: keep it for the tab, as far as that goes
+  }
+  saveKey(apiKey, remembered);
+}
+
 export function clearKey(): void {
   try {
     sessionStorage.removeItem(KEY);

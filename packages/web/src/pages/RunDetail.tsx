@@ -15,7 +15,7 @@ import type { Run, RunSample } from '@openframer/sdk/types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { type ApiClient, openLink } from '../api/client.ts';
+import { openLink, waitForZip } from '../api/client.ts';
 import { useApi } from '../auth/AuthContext.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
@@ -28,18 +28,6 @@ import { RunProgress } from './Runs.tsx';
 
 /** How often a run in progress is asked for again. */
 export const RUN_POLL_MS = 1000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The run's ZIP: 202 while it is built, then 200 with a signed link (no key needed to follow it). */
-async function zipLink(api: ApiClient, runId: string): Promise<string> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const { status, body } = await api.runs.zip(runId);
-    if (status === 200 && 'download_url' in body) return body.download_url;
-    await sleep(1000);
-  }
-  throw new Error('The ZIP is still being built; try again in a minute.');
-}
 
 export function RunDetailPage() {
   const { id = '' } = useParams();
@@ -71,7 +59,7 @@ export function RunDetailPage() {
     setActionError(null);
     setZipping(true);
     try {
-      openLink(await zipLink(api, id));
+      openLink(await waitForZip(() => api.runs.zip(id)));
     } catch (err) {
       setActionError(err);
     } finally {

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import appSource from '../App.tsx?raw';
 import { baseFake } from '../test/fake-api.ts';
 import { renderApp } from '../test/render.tsx';
 
@@ -21,9 +22,16 @@ describe('every page renders', () => {
     ['/anonymization', 'Anonymization'],
     ['/red-team', 'Red teaming'],
     ['/models', 'Models'],
+    ['/account', 'Account'],
   ])('%s', async (path, heading) => {
     renderApp(api(), path);
     expect(await screen.findByRole('heading', { name: heading, level: 2 })).toBeTruthy();
+  });
+
+  it('loads the pages lazily: the app imports no page module up front but the sign-in page', () => {
+    const eager = [...appSource.matchAll(/^import .* from '(\.\/pages\/[^']+)';$/gm)].map((m) => m[1]);
+    expect(eager).toEqual(['./pages/SignIn.tsx']);
+    expect(appSource).toContain("import('./pages/RunDetail.tsx')");
   });
 
   it('lists the models with what the unavailable ones need', async () => {

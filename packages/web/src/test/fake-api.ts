@@ -25,13 +25,15 @@ type Handler = (req: Recorded, params: Record<string, string>) => unknown;
 
 export class FakeApi {
   readonly requests: Recorded[] = [];
+  /** The one key the fake accepts (a rotation test changes it). */
+  key = GOOD_KEY;
   private readonly routes: { method: string; pattern: RegExp; names: string[]; handler: Handler }[] = [];
 
-  /** `path` is under /api/dataframer, with `:name` segments, e.g. `/runs/:id/`. */
+  /** `path` is under /api/dataframer unless it starts with /api/, with `:name` segments, e.g. `/runs/:id/`. */
   on(method: string, path: string, handler: Handler): this {
     const names: string[] = [];
     const pattern = new RegExp(
-      `^/api/dataframer${path.replace(/:([a-z_]+)/g, (_, n: string) => {
+      `^${path.startsWith('/api/') ? '' : '/api/dataframer'}${path.replace(/:([a-z_]+)/g, (_, n: string) => {
         names.push(n);
         return '([^/]+)';
       })}$`,
@@ -59,7 +61,7 @@ export class FakeApi {
       body,
     };
     this.requests.push(req);
-    if (req.authorization !== `Bearer ${GOOD_KEY}`) {
+    if (req.authorization !== `Bearer ${this.key}`) {
       return json(401, { detail: 'Invalid API key: unknown, revoked or expired' });
     }
     for (const route of this.routes) {
