@@ -1,12 +1,16 @@
 import {
+  ActionIcon,
   Anchor,
   Badge,
   Button,
   Card,
+  Checkbox,
+  Fieldset,
   Group,
   Loader,
   MultiSelect,
   NumberInput,
+  PasswordInput,
   Progress,
   SimpleGrid,
   Stack,
@@ -18,7 +22,13 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { RedTeamRun, RedTeamRunCreateParams, RedTeamSpec } from '@openframer/sdk/types';
+import type {
+  RedTeamPrompt,
+  RedTeamRun,
+  RedTeamRunCreateParams,
+  RedTeamSpec,
+  RedTeamTarget,
+} from '@openframer/sdk/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -254,6 +264,8 @@ function StartRun({ specId }: { specId: string }) {
   const [model, setModel] = useState<string | null>(null);
   const [categories, setCategories] = useState<string[]>([]);
   const [strategies, setStrategies] = useState<string[]>([]);
+  const [target, setTarget] = useState<TargetFields>(NO_TARGET);
+  const [graderModel, setGraderModel] = useState<string | null>(null);
   const start = useMutation({
     mutationFn: () => {
       const body: RedTeamRunCreateParams = {
@@ -264,9 +276,15 @@ function StartRun({ specId }: { specId: string }) {
       if (model) body.model_name = model;
       if (categories.length) body.categories = categories;
       if (strategies.length) body.strategies = strategies;
+      if (target.enabled) {
+        body.target = targetBody(target);
+        if (graderModel) body.grader_model = graderModel;
+      }
       return api.redTeam.runs.create(body);
     },
     onSuccess: (run) => {
+      // The key (and header values) are not kept in the page once sent: the API never returns them.
+      setTarget(NO_TARGET);
       void queryClient.invalidateQueries({ queryKey: ['red-team', 'runs'] });
       navigate(`/red-team/runs/${run.id}`);
     },
@@ -328,6 +346,21 @@ function StartRun({ specId }: { specId: string }) {
             value={strategies}
             onChange={setStrategies}
           />
+          <TargetForm value={target} onChange={setTarget} />
+          <ModelSelect
+            stage="red_team"
+            label="Grader model"
+            description={
+              target.enabled
+                ? 'Reads each reply of the target and decides whether the attack succeeded'
+                : 'Only with a target'
+            }
+            placeholder="the attacker model"
+            clearable
+            disabled={!target.enabled}
+            value={target.enabled ? graderModel : null}
+            onChange={setGraderModel}
+          />
           <ErrorAlert error={start.error ?? taxonomy.error} title="The run was not started" />
           <Group>
             <Button type="submit" loading={start.isPending}>
@@ -337,6 +370,159 @@ function StartRun({ specId }: { specId: string }) {
         </Stack>
       </form>
     </Card>
+  );
+}
+
+/** The target form's state; numbers stay as typed until the request is built. */
+export interface TargetFields {
+  enabled: boolean;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  headers: { name: string; value: string }[];
+  systemPrompt: string;
+  concurrency: number | string;
+  timeoutSeconds: number | string;
+}
+
+const NO_TARGET: TargetFields = {
+  enabled: false,
+  baseUrl: '',
+  model: '',
+  apiKey: '',
+  headers: [],
+  systemPrompt: '',
+  concurrency: '',
+  timeoutSeconds: '',
+};
+
+/** The `target` of POST /red-team-runs/: empty optional fields left out, header rows without a name too. */
+export function targetBody(t: TargetFields): RedTeamTarget {
+  const body: RedTeamTarget = { base_url: t.baseUrl.trim(), model: t.model.trim() };
+  if (t.apiKey) body.api_key = t.apiKey;
+  const headers = t.headers.filter((h) => h.name.trim());
+  if (headers.length) body.headers = Object.fromEntries(headers.map((h) => [h.name.trim(), h.value]));
+  if (t.systemPrompt.trim()) body.system_prompt = t.systemPrompt;
+  if (t.concurrency !== '') body.concurrency = Number(t.concurrency);
+  if (t.timeoutSeconds !== '') body.timeout_ms = Math.round(Number(t.timeoutSeconds) * 1000);
+  return body;
+}
+
+function TargetForm({ value, onChange }: { value: TargetFields; onChange: (t: TargetFields) => void }) {
+  const set = (patch: Partial<TargetFields>) => onChange({ ...value, ...patch });
+  const setHeader = (i: number, patch: Partial<{ name: string; value: string }>) =>
+    set({ headers: value.headers.map((h, j) => (j === i ? { ...h, ...patch } : h)) });
+  return (
+    <Stack gap="xs">
+      <Checkbox
+        label="Send each prompt to a target and grade its reply"
+        description="An OpenAI-compatible API of the application under test ({base URL}/chat/completions)"
+        checked={value.enabled}
+        onChange={(e) => set({ enabled: e.currentTarget.checked })}
+      />
+      {value.enabled && (
+        <Fieldset legend="Target">
+          <Stack gap="xs">
+            <TextInput
+              label="Base URL"
+              placeholder="https://app.example.com/v1"
+              required
+              type="url"
+              value={value.baseUrl}
+              onChange={(e) => set({ baseUrl: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Target model"
+              description="The model field sent to the target"
+              required
+              value={value.model}
+              onChange={(e) => set({ model: e.currentTarget.value })}
+            />
+            <PasswordInput
+              label="Target API key"
+              description="Sent as a bearer token; stored encrypted and never shown again"
+              autoComplete="new-password"
+              value={value.apiKey}
+              onChange={(e) => set({ apiKey: e.currentTarget.value })}
+            />
+            <div>
+              <Text size="sm" fw={500}>
+                Extra headers
+              </Text>
+              <Text size="xs" c="dimmed" mb={4}>
+                Stored encrypted; only their names are shown afterwards.
+              </Text>
+              <Stack gap={4}>
+                {value.headers.map((h, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
+                  <Group key={i} gap="xs" wrap="nowrap" align="flex-end">
+                    <TextInput
+                      aria-label={`Header ${i + 1} name`}
+                      placeholder="X-Tenant"
+                      value={h.name}
+                      onChange={(e) => setHeader(i, { name: e.currentTarget.value })}
+                      style={{ flex: 1 }}
+                    />
+                    <PasswordInput
+                      aria-label={`Header ${i + 1} value`}
+                      placeholder="value"
+                      autoComplete="new-password"
+                      value={h.value}
+                      onChange={(e) => setHeader(i, { value: e.currentTarget.value })}
+                      style={{ flex: 1 }}
+                    />
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      size="lg"
+                      aria-label={`Remove header ${i + 1}`}
+                      onClick={() => set({ headers: value.headers.filter((_, j) => j !== i) })}
+                    >
+                      ×
+                    </ActionIcon>
+                  </Group>
+                ))}
+              </Stack>
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                mt={4}
+                onClick={() => set({ headers: [...value.headers, { name: '', value: '' }] })}
+              >
+                Add header
+              </Button>
+            </div>
+            <Textarea
+              label="System prompt"
+              description="Sent before each prompt"
+              autosize
+              minRows={2}
+              value={value.systemPrompt}
+              onChange={(e) => set({ systemPrompt: e.currentTarget.value })}
+            />
+            <SimpleGrid cols={2}>
+              <NumberInput
+                label="Concurrency"
+                placeholder="8"
+                min={1}
+                max={64}
+                allowDecimal={false}
+                value={value.concurrency}
+                onChange={(v) => set({ concurrency: v })}
+              />
+              <NumberInput
+                label="Timeout (seconds)"
+                placeholder="60"
+                min={1}
+                max={600}
+                value={value.timeoutSeconds}
+                onChange={(v) => set({ timeoutSeconds: v })}
+              />
+            </SimpleGrid>
+          </Stack>
+        </Fieldset>
+      )}
+    </Stack>
   );
 }
 
@@ -413,6 +599,7 @@ export function RedTeamRunPage() {
       <Card withBorder mb="md">
         <PromptProgress run={r} />
       </Card>
+      {r.target && <TargetCard run={r} target={r.target} />}
       {results && (
         <SimpleGrid cols={{ base: 1, md: 3 }} mb="md">
           <Card withBorder>
@@ -452,8 +639,66 @@ export function RedTeamRunPage() {
           </SimpleGrid>
         </Card>
       )}
-      <PromptsTable runId={id} total={r.progress.prompts_done} />
+      <PromptsTable runId={id} total={r.progress.prompts_done} withTarget={r.target !== null} />
     </>
+  );
+}
+
+function TargetCard({ run, target }: { run: RedTeamRun; target: NonNullable<RedTeamRun['target']> }) {
+  return (
+    <Card withBorder mb="md" aria-label="Target">
+      <Title order={6} mb="xs">
+        Target
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
+        <div>
+          <Text size="xs" c="dimmed">
+            Base URL
+          </Text>
+          <Text size="sm" style={{ wordBreak: 'break-all' }}>
+            {target.base_url}
+          </Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            Model
+          </Text>
+          <Text size="sm">{target.model}</Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            API key
+          </Text>
+          <Text size="sm">{target.has_api_key ? 'set (not shown)' : 'none'}</Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            Headers
+          </Text>
+          {target.header_names.length ? (
+            <Group gap={4}>
+              {target.header_names.map((n) => (
+                <Badge key={n} size="sm" variant="outline">
+                  {n}
+                </Badge>
+              ))}
+            </Group>
+          ) : (
+            <Text size="sm">none</Text>
+          )}
+        </div>
+      </SimpleGrid>
+      <Text size="xs" c="dimmed" mt="xs">
+        Graded by {run.grader_model ?? run.model_name}
+        {target.concurrency ? ` · ${target.concurrency} in flight` : ''}
+        {target.timeout_ms ? ` · timeout ${target.timeout_ms / 1000} s` : ''}
+      </Text>
+      {target.system_prompt && (
+        <Text size="xs" mt={4} style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
+          System prompt: {target.system_prompt}
+        </Text>
+      )}
+    </Card>
   );
 }
 
@@ -502,7 +747,7 @@ function Rates({
   );
 }
 
-function PromptsTable({ runId, total }: { runId: string; total: number }) {
+function PromptsTable({ runId, total, withTarget }: { runId: string; total: number; withTarget: boolean }) {
   const api = useApi();
   const [page, setPage] = useState(0);
   const prompts = useQuery({
@@ -540,6 +785,7 @@ function PromptsTable({ runId, total }: { runId: string; total: number }) {
             <Table.Th>Behaviour</Table.Th>
             <Table.Th>Strategy</Table.Th>
             <Table.Th>Prompt</Table.Th>
+            {withTarget && <Table.Th>Target reply</Table.Th>}
             <Table.Th>Graded</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -552,20 +798,26 @@ function PromptsTable({ runId, total }: { runId: string; total: number }) {
                   {p.category}
                 </Badge>
               </Table.Td>
-              <Table.Td>{p.strategy}</Table.Td>
+              <Table.Td>
+                {p.strategy}
+                {p.language && (
+                  <Badge size="xs" variant="light" color="gray" display="block" mt={2}>
+                    {p.language}
+                  </Badge>
+                )}
+              </Table.Td>
               <Table.Td>
                 <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={4}>
                   {p.adversarial_prompt}
                 </Text>
               </Table.Td>
+              {withTarget && (
+                <Table.Td>
+                  <TargetReply prompt={p} />
+                </Table.Td>
+              )}
               <Table.Td>
-                {p.grade ? (
-                  <Badge color={p.grade.attack_succeeded ? 'red' : 'green'} title={p.grade.reason}>
-                    {p.grade.attack_succeeded ? 'attack succeeded' : 'resisted'}
-                  </Badge>
-                ) : (
-                  '—'
-                )}
+                <Grade prompt={p} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -573,4 +825,40 @@ function PromptsTable({ runId, total }: { runId: string; total: number }) {
       </Table>
     </Card>
   );
+}
+
+function TargetReply({ prompt }: { prompt: RedTeamPrompt }) {
+  if (prompt.target_error)
+    return (
+      <Text size="sm" c="red">
+        No reply: {prompt.target_error}
+      </Text>
+    );
+  if (prompt.target_response == null) return <Text c="dimmed">—</Text>;
+  return (
+    <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={4}>
+      {prompt.target_response}
+    </Text>
+  );
+}
+
+function Grade({ prompt }: { prompt: RedTeamPrompt }) {
+  if (prompt.grade)
+    return (
+      <Stack gap={2}>
+        <Badge color={prompt.grade.attack_succeeded ? 'red' : 'green'}>
+          {prompt.grade.attack_succeeded ? 'attack succeeded' : 'resisted'}
+        </Badge>
+        <Text size="xs" c="dimmed" lineClamp={3}>
+          {prompt.grade.reason}
+        </Text>
+      </Stack>
+    );
+  if (prompt.grade_error)
+    return (
+      <Text size="xs" c="orange">
+        Not graded: {prompt.grade_error}
+      </Text>
+    );
+  return <>—</>;
 }
