@@ -47,10 +47,11 @@ export const ipv6Recognizer: Recognizer<'ipv6'> = {
     const text = ctx.text;
     const out: RecognizerResult<'ipv6'>[] = [];
     let after = -1;
-    for (const m of text.matchAll(IPV6_ANCHOR)) {
-      if (m.index < after) continue;
-      let start = m.index;
-      let end = m.index + m[0].length;
+    const anchors = ipv6Anchors(text);
+    for (let a = 0; a < anchors.length; a += 2) {
+      if (anchors[a]! < after) continue;
+      let start = anchors[a]!;
+      let end = anchors[a + 1]!;
       while (start > 0 && IPV6_CHAR.test(text[start - 1]!)) start--;
       while (end < text.length && IPV6_CHAR.test(text[end]!)) end++;
       after = end;
@@ -72,5 +73,23 @@ export const ipv6Recognizer: Recognizer<'ipv6'> = {
 };
 
 /** Two colons with at most four hex digits between them: where an IPv6 address may be. */
-const IPV6_ANCHOR = /:[0-9A-Fa-f]{0,4}:/g;
+export const IPV6_ANCHOR = /:[0-9A-Fa-f]{0,4}:/g;
+const IPV6_ANCHOR_AT = new RegExp(IPV6_ANCHOR.source, 'y');
+
+/**
+ * The matches of IPV6_ANCHOR ([start, end, ...]): they start at a colon, so they are tried (sticky) at each
+ * colon after the last match, as the global regex finds them (indexOf is much faster than the scan).
+ */
+export function ipv6Anchors(text: string): number[] {
+  const out: number[] = [];
+  let floor = 0;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (colon < floor) continue;
+    IPV6_ANCHOR_AT.lastIndex = colon;
+    if (!IPV6_ANCHOR_AT.test(text)) continue;
+    floor = IPV6_ANCHOR_AT.lastIndex;
+    out.push(colon, floor);
+  }
+  return out;
+}
 const IPV6_CHAR = /[0-9A-Fa-f:.]/;

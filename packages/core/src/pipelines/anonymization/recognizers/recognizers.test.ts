@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../analyzer.js';
 import { luhn } from './credit-card.js';
 import { PII_TYPES, type PiiType } from './index.js';
+import { IPV6_ANCHOR, ipv6Anchors } from './ip.js';
 import { validSsn } from './ssn.js';
+import { SCHEME, schemeUrls } from './url.js';
 
 const heuristics = new Analyzer({ piiTypes: PII_TYPES, detectors: ['heuristics'], threshold: 0 });
 const ner = new Analyzer({ piiTypes: PII_TYPES, detectors: ['ner'], threshold: 0.3 });
@@ -247,5 +250,48 @@ describe('NER: people, places, organisations', () => {
   });
   it('leaves ordinary capitalised words alone', () => {
     expect(names('The Server will restart. May we proceed?')).toEqual([]);
+  });
+});
+
+describe('anchored scans', () => {
+  const token = fc.constantFrom(
+    ':',
+    '::',
+    'a',
+    'F',
+    '0',
+    '12',
+    'ffff',
+    'g',
+    ' ',
+    '.',
+    'http',
+    'HTTPS',
+    'ftp',
+    '://',
+    's',
+    'x',
+    '/',
+    '"',
+    'é',
+  );
+  const text = fc.array(token, { maxLength: 30 }).map((ts) => ts.join(''));
+  it('IPv6 anchors are found from the colons as the global regex finds them', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(ipv6Anchors(t)).toEqual(
+          [...t.matchAll(IPV6_ANCHOR)].flatMap((m) => [m.index, m.index + m[0].length]),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('URLs with a scheme are found from `://` as the global regex finds them', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(schemeUrls(t)).toEqual([...t.matchAll(SCHEME)].map((m) => [m.index, m.index + m[0].length]));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

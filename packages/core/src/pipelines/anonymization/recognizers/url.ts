@@ -7,7 +7,32 @@ const TLDS =
 /** Top-level domains that are also words (`this.is`, `go.to`): a bare domain ending in one needs context. */
 const WORDLIKE_TLDS = new Set('is it me co in be at no us ai io tv to so am my an as do go id ly'.split(' '));
 
-const SCHEME = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi;
+export const SCHEME = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi;
+const SCHEME_AT = new RegExp(SCHEME.source, 'iy');
+
+/**
+ * The matches of SCHEME as [start, end] pairs: tried (sticky) 3, 4 and 5 characters before each `://`
+ * (`ftp`, `http`, `https`), in order and none inside an earlier one, as the global regex finds them (one
+ * indexOf instead of a case-insensitive scan with a leading word boundary).
+ */
+export function schemeUrls(text: string): [number, number][] {
+  const starts: number[] = [];
+  for (let i = text.indexOf('://'); i >= 0; i = text.indexOf('://', i + 1))
+    for (const back of [5, 4, 3]) if (i - back >= 0) starts.push(i - back);
+  if (starts.length === 0) return [];
+  starts.sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  let floor = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k]!;
+    if (s < floor || (k > 0 && s === starts[k - 1])) continue;
+    SCHEME_AT.lastIndex = s;
+    if (!SCHEME_AT.test(text)) continue;
+    floor = SCHEME_AT.lastIndex;
+    out.push([s, floor]);
+  }
+  return out;
+}
 const WWW = /(?<![\w.@/])www\.[^\s<>"'`]+/gi;
 /** A dot and a top-level domain at the end of a word: the anchor of a bare domain. */
 const TLD_END = new RegExp(`\\.(?:${TLDS})(?:\\.(?:${TLDS}))?(?![\\p{L}\\p{N}@-])`, 'giu');
@@ -34,7 +59,7 @@ export const urlRecognizer: Recognizer<'url'> = {
       const end = start + trimmedLength(raw);
       if (end > start) out.push({ start, end, label: 'url', score, recognizer: 'url' });
     };
-    for (const m of text.matchAll(SCHEME)) push(m.index, m[0], 0.9);
+    for (const [start, end] of schemeUrls(text)) push(start, text.slice(start, end), 0.9);
     for (const m of text.matchAll(WWW)) push(m.index, m[0], 0.8);
     for (const m of text.matchAll(TLD_END)) {
       let start = m.index;
