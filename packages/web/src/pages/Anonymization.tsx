@@ -5,6 +5,7 @@ import {
   Card,
   Group,
   Loader,
+  Modal,
   MultiSelect,
   NumberInput,
   Select,
@@ -12,13 +13,15 @@ import {
   Stack,
   Table,
   Text,
+  Textarea,
+  TextInput,
   Title,
 } from '@mantine/core';
-import type { AnonymizationRunCreateParams } from '@openframer/sdk/types';
+import type { AnonymizationRun, AnonymizationRunCreateParams } from '@openframer/sdk/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { openLink } from '../api/client.ts';
+import { openLink, waitForZip } from '../api/client.ts';
 import { useApi } from '../auth/AuthContext.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { DistributionBars } from '../components/DistributionBars.tsx';
@@ -260,9 +263,22 @@ export function AnonymizationDetailPage() {
     refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false),
   });
   const [linkError, setLinkError] = useState<unknown>(null);
+  const [zipping, setZipping] = useState(false);
   if (run.error) return <ErrorAlert error={run.error} />;
   if (!run.data) return <Loader />;
   const r = run.data;
+  const hasFiles = r.anonymized_files.length > 0;
+  const downloadZip = async () => {
+    setLinkError(null);
+    setZipping(true);
+    try {
+      openLink(await waitForZip(() => api.anonymization.zip(r.id)));
+    } catch (err) {
+      setLinkError(err);
+    } finally {
+      setZipping(false);
+    }
+  };
   const summary = r.results?.entity_summary ?? {};
   const total = Object.values(summary).reduce((a, b) => a + b, 0);
   const download = async (fileId: string) => {
@@ -283,15 +299,21 @@ export function AnonymizationDetailPage() {
         }
         subtitle={`${r.detection_method}${r.llm_model_name ? ` with ${r.llm_model_name}` : ''} · ${formatDate(r.created_at)}`}
         actions={
-          <ConfirmButton
-            label="Delete run"
-            question="Delete this anonymization run and its files?"
-            onConfirm={async () => {
-              await api.anonymization.delete(r.id);
-              await queryClient.invalidateQueries({ queryKey: ['anonymization'] });
-              navigate('/anonymization');
-            }}
-          />
+          <>
+            {r.status === 'SUCCEEDED' && hasFiles && <MakeDataset run={r} />}
+            <Button variant="default" onClick={downloadZip} loading={zipping} disabled={!hasFiles}>
+              Download ZIP
+            </Button>
+            <ConfirmButton
+              label="Delete run"
+              question="Delete this anonymization run and its files?"
+              onConfirm={async () => {
+                await api.anonymization.delete(r.id);
+                await queryClient.invalidateQueries({ queryKey: ['anonymization'] });
+                navigate('/anonymization');
+              }}
+            />
+          </>
         }
       />
       {isActive(r.status) && (
@@ -359,6 +381,69 @@ export function AnonymizationDetailPage() {
           </Table>
         </Card>
       </SimpleGrid>
+    </>
+  );
+}
+
+/** A new seed dataset of the anonymized files (POST /anonymization-runs/{id}/create-dataset/), then opens it. */
+function MakeDataset({ run }: { run: AnonymizationRun }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(`${run.dataset_name ?? 'dataset'}_anonymized`);
+  const [description, setDescription] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      api.anonymization.createDataset(run.id, {
+        name: name.trim(),
+        ...(description.trim() ? { description } : {}),
+      }),
+    onSuccess: (dataset) => {
+      void queryClient.invalidateQueries({ queryKey: ['datasets'] });
+      navigate(`/datasets/${dataset.id}`);
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>Make a seed dataset from these files</Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title="A seed dataset of the anonymized files">
+        <form onSubmit={submit}>
+          <Stack gap="xs">
+            <Text size="sm" c="dimmed">
+              Same type, folders and file names as {run.dataset_name ?? 'the original'}; the original is left
+              as it is.
+            </Text>
+            <TextInput
+              label="Name"
+              description="Unique in your company"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <Textarea
+              label="Description"
+              autosize
+              minRows={2}
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+            />
+            <ErrorAlert error={create.error} title="The dataset was not made" />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
+                Make dataset
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
     </>
   );
 }

@@ -129,3 +129,41 @@ export function baseFake(): FakeApi {
     .on('GET', '/seed-datasets/', () => [])
     .on('GET', '/specs/', () => []);
 }
+
+/** A seed dataset as GET /seed-datasets/{id}/ answers it. */
+export function datasetFixture(over: Record<string, unknown> = {}) {
+  return {
+    id: '22222222-2222-4222-8222-222222222222',
+    name: 'claims',
+    description: '',
+    dataset_type: 'SINGLE_FILE',
+    file_count: 1,
+    folder_count: 0,
+    total_size_bytes: 40,
+    files: [],
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    created_by_email: 'ana@acme.test',
+    short_sample_compatibility: {
+      is_short_samples_compatible: true,
+      is_long_samples_compatible: true,
+      reason: 'ok',
+    },
+    ...over,
+  };
+}
+
+/** Records the links the app opens as downloads (anchor clicks) instead of following them. */
+export function captureDownloads(): { links: string[]; restore(): void } {
+  const links: string[] = [];
+  const original = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+    links.push(this.href);
+  };
+  return {
+    links,
+    restore: () => {
+      HTMLAnchorElement.prototype.click = original;
+    },
+  };
+}
