@@ -10,11 +10,12 @@ import {
   Stack,
   Table,
   Text,
+  Textarea,
   Title,
 } from '@mantine/core';
-import type { Evaluation, EvaluationSummary, Run } from '@openframer/sdk/types';
+import type { Evaluation, EvaluationChatMessage, EvaluationSummary, Run } from '@openframer/sdk/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useApi } from '../auth/AuthContext.tsx';
 import { DistributionBars } from '../components/DistributionBars.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
@@ -184,6 +185,7 @@ function EvaluationView({ summary }: { summary: EvaluationSummary }) {
         </>
       )}
       {e.quality && <QualityBlock quality={e.quality} />}
+      {e.status === 'SUCCEEDED' && <EvaluationChat evaluationId={e.id} />}
     </Stack>
   );
 }
@@ -230,6 +232,100 @@ function QualityBlock({ quality }: { quality: NonNullable<EvaluationSummary['qua
           ))}
         </Table.Tbody>
       </Table>
+    </Card>
+  );
+}
+
+/** Chat with a model about the evaluation (GET/POST /evaluations/{id}/chat/); the server keeps the history. */
+export function EvaluationChat({ evaluationId }: { evaluationId: string }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const key = ['evaluations', evaluationId, 'chat'];
+  const history = useQuery({ queryKey: key, queryFn: () => api.evaluations.chatHistory(evaluationId) });
+  const [message, setMessage] = useState('');
+  const [model, setModel] = useState<string | null>(null);
+  const send = useMutation({
+    mutationFn: (text: string) =>
+      api.evaluations.chat(evaluationId, { user_message: text, ...(model ? { chat_model: model } : {}) }),
+    onSuccess: (turn) => {
+      queryClient.setQueryData<EvaluationChatMessage[]>(key, (old) => [...(old ?? []), turn]);
+      setMessage('');
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (message.trim()) send.mutate(message.trim());
+  };
+  const turns = history.data ?? [];
+  return (
+    <Card withBorder>
+      <Title order={5} mb="xs">
+        Ask about this evaluation
+      </Title>
+      <ErrorAlert error={history.error} />
+      <Stack gap="xs" mb="sm" aria-label="Chat" role="log">
+        {turns.length === 0 && !send.isPending && (
+          <Text size="sm" c="dimmed">
+            No questions yet. The model sees the score, the explanation, the distributions, the quality and
+            the samples that missed their assignment.
+          </Text>
+        )}
+        {turns.map((t) => (
+          <Stack key={t.id} gap={4}>
+            <Card padding="xs" bg="var(--mantine-color-blue-0)" ml="xl">
+              <Text size="xs" c="dimmed">
+                {t.user_email} · {formatDate(t.created_at)}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {t.user_message}
+              </Text>
+            </Card>
+            <Card padding="xs" withBorder mr="xl">
+              <Text size="xs" c="dimmed">
+                {t.chat_model}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {t.assistant_message}
+              </Text>
+            </Card>
+          </Stack>
+        ))}
+        {send.isPending && (
+          <Group gap="xs">
+            <Loader size="xs" />
+            <Text size="sm" c="dimmed">
+              Thinking…
+            </Text>
+          </Group>
+        )}
+      </Stack>
+      <form onSubmit={submit}>
+        <Stack gap="xs">
+          <Textarea
+            label="Your question"
+            placeholder="Why is the tone axis off?"
+            autosize
+            minRows={2}
+            value={message}
+            onChange={(e) => setMessage(e.currentTarget.value)}
+          />
+          <ErrorAlert error={send.error} title="The message was not answered" />
+          <Group align="flex-end">
+            <ModelSelect
+              stage="chat"
+              label="Chat model"
+              placeholder="server default"
+              clearable
+              value={model}
+              onChange={setModel}
+              w={300}
+            />
+            <Button type="submit" loading={send.isPending} disabled={!message.trim()}>
+              Send
+            </Button>
+          </Group>
+        </Stack>
+      </form>
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { baseFake, reply } from '../test/fake-api.ts';
 import { renderApp } from '../test/render.tsx';
@@ -66,7 +66,8 @@ describe('run detail', () => {
           limit: Number(req.query.get('limit')),
         };
       })
-      .on('GET', '/runs/:id/evaluations/', () => []);
+      .on('GET', '/runs/:id/evaluations/', () => [])
+      .on('GET', '/runs/:id/human-labels/', () => []);
     renderApp(api, `/runs/${RUN_ID}`);
 
     expect(await screen.findByText('PENDING')).toBeTruthy();
@@ -78,7 +79,9 @@ describe('run detail', () => {
     // The preview shows the samples, and the finished run offers its evaluation.
     expect(await screen.findByText('C-2')).toBeTruthy();
     expect(await screen.findByText('Not evaluated yet.')).toBeTruthy();
-    expect(screen.getByText('samples.csv')).toBeTruthy();
+    expect(
+      within(screen.getByRole('table', { name: 'Generated files' })).getByText('samples.csv'),
+    ).toBeTruthy();
 
     const polls = api.calls('GET', `/runs/${RUN_ID}/`).length;
     expect(polls).toBe(4);

@@ -24,6 +24,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { Stat } from './Datasets.tsx';
 import { Evaluations } from './Evaluations.tsx';
+import { HumanLabels } from './HumanLabels.tsx';
 import { RunProgress } from './Runs.tsx';
 
 /** How often a run in progress is asked for again. */
@@ -127,7 +128,7 @@ export function RunDetailPage() {
           <Title order={5} mb="xs">
             Files
           </Title>
-          <Table>
+          <Table aria-label="Generated files">
             <Table.Tbody>
               {r.generated_files.map((f) => (
                 <Table.Tr key={f.id}>
@@ -145,6 +146,7 @@ export function RunDetailPage() {
           </Table>
         </Card>
       )}
+      {!active && r.generated_files.length > 0 && <HumanLabels run={r} />}
       <SamplesPreview run={r} />
       {!active && <Evaluations run={r} />}
     </>
