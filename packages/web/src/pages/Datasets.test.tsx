@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { baseFake, type FakeApi, reply } from '../test/fake-api.ts';
+import { baseFake, datasetFixture, type FakeApi, reply } from '../test/fake-api.ts';
 import { renderApp } from '../test/render.tsx';
 import { chosenFile, planUpload } from './upload-plan.ts';
 
@@ -171,5 +171,58 @@ describe('planUpload', () => {
       datasetType: 'SINGLE_FILE',
       name: 'wrap',
     });
+  });
+});
+
+describe('dataset edit', () => {
+  it('renames and describes a dataset with PATCH, sending only what changed', async () => {
+    let current = datasetFixture({ name: 'claims', description: 'old' });
+    const api = baseFake()
+      .on('GET', '/seed-datasets/:id/', () => current)
+      .on('PATCH', '/seed-datasets/:id/', (req) => {
+        current = { ...current, ...(req.body as object) };
+        return current;
+      });
+    renderApp(api, `/datasets/${current.id}`);
+    expect(await screen.findByRole('heading', { name: 'claims', level: 2 })).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog');
+    const name = within(dialog).getByRole('textbox', { name: /Name/ });
+    await userEvent.clear(name);
+    await userEvent.type(name, 'claims_2026');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByRole('heading', { name: 'claims_2026', level: 2 })).toBeTruthy();
+    const patches = api.calls('PATCH', `/seed-datasets/${current.id}/`);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.body).toEqual({ name: 'claims_2026' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    const description = within(await screen.findByRole('dialog')).getByRole('textbox', {
+      name: 'Description',
+    });
+    await userEvent.clear(description);
+    await userEvent.type(description, 'Claims of 2026');
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Claims of 2026')).toBeTruthy();
+    expect(api.calls('PATCH', `/seed-datasets/${current.id}/`)[1]!.body).toEqual({
+      description: 'Claims of 2026',
+    });
+  });
+
+  it('shows why a name was refused', async () => {
+    const api = baseFake()
+      .on('GET', '/seed-datasets/:id/', () => datasetFixture())
+      .on('PATCH', '/seed-datasets/:id/', () =>
+        reply(409, { detail: 'A seed dataset named taken already exists' }),
+      );
+    renderApp(api, `/datasets/${datasetFixture().id}`);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.clear(within(dialog).getByRole('textbox', { name: /Name/ }));
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /Name/ }), 'taken');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('A seed dataset named taken already exists')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'claims', level: 2 })).toBeTruthy();
   });
 });

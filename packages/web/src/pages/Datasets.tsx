@@ -5,6 +5,7 @@ import {
   Card,
   Group,
   Loader,
+  Modal,
   Select,
   SimpleGrid,
   Stack,
@@ -15,9 +16,9 @@ import {
 } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { notifications } from '@mantine/notifications';
-import type { DatasetType } from '@openframer/sdk/types';
+import type { DatasetType, SeedDataset } from '@openframer/sdk/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ChangeEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { openLink } from '../api/client.ts';
 import { useApi } from '../auth/AuthContext.tsx';
@@ -236,6 +237,7 @@ export function DatasetDetailPage() {
             <Button component={Link} to={`/anonymization?dataset=${d.id}`} variant="default">
               Anonymize
             </Button>
+            <EditDataset dataset={d} />
             <ConfirmButton
               label="Delete dataset"
               question={`Delete ${d.name} and its ${d.file_count} files? Specs made from it must be deleted first.`}
@@ -309,6 +311,74 @@ export function DatasetDetailPage() {
           </Table.Tbody>
         </Table>
       </Card>
+    </>
+  );
+}
+
+/** Rename or describe a dataset (PATCH /seed-datasets/{id}/). */
+function EditDataset({ dataset }: { dataset: SeedDataset }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(dataset.name);
+  const [description, setDescription] = useState(dataset.description ?? '');
+  const save = useMutation({
+    mutationFn: () => {
+      const body: { name?: string; description?: string } = {};
+      if (name.trim() !== dataset.name) body.name = name.trim();
+      if (description !== (dataset.description ?? '')) body.description = description;
+      return api.datasets.update(dataset.id, body);
+    },
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['datasets', dataset.id], saved);
+      void queryClient.invalidateQueries({ queryKey: ['datasets'], exact: true });
+      setOpen(false);
+    },
+  });
+  const openForm = () => {
+    setName(dataset.name);
+    setDescription(dataset.description ?? '');
+    save.reset();
+    setOpen(true);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <>
+      <Button variant="default" onClick={openForm}>
+        Edit
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title="Edit dataset">
+        <form onSubmit={submit}>
+          <Stack gap="xs">
+            <TextInput
+              label="Name"
+              description="Unique in your company"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <Textarea
+              label="Description"
+              autosize
+              minRows={2}
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+            />
+            <ErrorAlert error={save.error} title="The dataset was not saved" />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
+                Save
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
     </>
   );
 }
