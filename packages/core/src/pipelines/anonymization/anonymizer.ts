@@ -330,7 +330,7 @@ export class Anonymizer {
       values: body.map((r) => r[c] ?? ''),
     }));
     const { masked, entities } = await this.columns(columns, signal);
-    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
     const lines: string[] = new Array(body.length + 1);
     lines[0] = header.map(csvField).join(',');
@@ -342,7 +342,7 @@ export class Anonymizer {
       lines[r + 1] = cells.join(',');
     }
     let content = lines.join(eol);
-    if (/\r?\n$/.test(text)) content += eol;
+    if (text.endsWith('\n')) content += eol;
     return { content, samples: body.length, entities };
   }
 
@@ -365,7 +365,7 @@ export class Anonymizer {
   }
 
   private async jsonl(text: string, signal?: AbortSignal) {
-    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const lines = text.split(/\r?\n/);
     const parsed: ({ value: unknown } | undefined)[] = lines.map((line, i) => {
       if (!line.trim()) return undefined;
