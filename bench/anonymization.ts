@@ -22,8 +22,10 @@
  *    (BENCH_NER_MB, default 4 MB).
  *
  * Env: BENCH_MB (default 100), BENCH_NER_MB (default 4), BENCH_DENSITY (default 0.2), BENCH_DATASET (path
- * of synth_dataset_v2.json), BENCH_ERRORS=<method> prints the token errors on the tuning templates.
+ * of synth_dataset_v2.json), BENCH_ERRORS=<method> prints the token errors on the tuning templates,
+ * BENCH_HASH=1 prints a SHA-1 of the outputs and entities of each throughput run (to compare versions).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { base, en, Faker } from '@faker-js/faker';
 import {
@@ -302,6 +304,8 @@ async function throughput(
   const bytes = files.reduce((s, f) => s + f.bytes.length, 0);
   let entities = 0;
   let written = 0;
+  // BENCH_HASH=1: a SHA-1 of every output (to compare two versions of the code; slows the run).
+  const hash = process.env.BENCH_HASH ? createHash('sha1') : undefined;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for (const file of files) {
@@ -310,13 +314,14 @@ async function throughput(
     // The job stores the content as UTF-8 (blob store): encode it, as it does.
     written += Buffer.from(out.content, 'utf8').length;
     entities += out.entities.length;
+    hash?.update(out.content).update(JSON.stringify(out.entities));
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const mbps = bytes / MB / seconds;
   console.log(
-    `${method}, ${what}: ${fmt(bytes / MB)} MB (${files.length} files) in ${fmt(seconds, 2)} s = ${fmt(mbps, 2)} MB/s (CPU time ${fmt(cpuSeconds, 2)} s = ${fmt(bytes / MB / cpuSeconds, 2)} MB/s); ${entities.toLocaleString('en-US')} entities (${fmt(entities / (bytes / 1024), 1)} per KB); ${fmt(written / MB)} MB written`,
+    `${method}, ${what}: ${fmt(bytes / MB)} MB (${files.length} files) in ${fmt(seconds, 2)} s = ${fmt(mbps, 2)} MB/s (CPU time ${fmt(cpuSeconds, 2)} s = ${fmt(bytes / MB / cpuSeconds, 2)} MB/s); ${entities.toLocaleString('en-US')} entities (${fmt(entities / (bytes / 1024), 1)} per KB); ${fmt(written / MB)} MB written${hash ? `; outputs SHA-1 ${hash.digest('hex')}` : ''}`,
   );
   return mbps;
 }
