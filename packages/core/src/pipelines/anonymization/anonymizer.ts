@@ -10,7 +10,7 @@ import {
   voteColumnType,
 } from './columns.js';
 import { UNIT_BOUNDARY } from './context.js';
-import { csvField, parseCsvRows } from './csv.js';
+import { type CsvColumns, csvField, parseCsvColumns } from './csv.js';
 import { LlmDetector } from './llm.js';
 import { mergeEntities } from './merge.js';
 import { type DetectionMethod, detectorsOf } from './methods.js';
@@ -157,9 +157,17 @@ export class Anonymizer {
       segments.map(([, s]) => ({ text: s, hints: [] })),
       signal,
     );
-    return found.flatMap((entities, i) =>
-      entities.map((e) => ({ ...e, start: e.start + segments[i]![0], end: e.end + segments[i]![0] })),
-    );
+    // The entities are this call's own objects: moved to the text's offsets in place, not copied.
+    const out: Entity<PiiType>[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const offset = segments[i]![0];
+      for (const e of found[i]!) {
+        e.start += offset;
+        e.end += offset;
+        out.push(e);
+      }
+    }
+    return out;
   }
 
   /** Masks `text` by its entities with the run's operators. */
@@ -270,12 +278,10 @@ export class Anonymizer {
           else {
             const config = this.options.plan[type] ?? this.options.fallback;
             const operator = this.operators[config.type];
-            for (let i = 0; i < values.length; i++) {
+            for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+            // The filled values only (empty ones stay as they are).
+            for (const i of filledAt) {
               const value = values[i]!;
-              if (isEmptyValue(value)) {
-                out[i] = value;
-                continue;
-              }
               const start = trimmedStart(value);
               const end = trimmedEnd(value);
               if (start === 0 && end === value.length)
@@ -314,36 +320,31 @@ export class Anonymizer {
   }
 
   private async csv(text: string, signal?: AbortSignal) {
-    let rows: string[][];
+    let table: CsvColumns | undefined;
     try {
-      rows = parseCsvRows(text);
+      // By column: the table is analysed and masked column by column, and no array is made per row.
+      table = parseCsvColumns(text);
     } catch (err) {
       throw new FileProblem(`not valid CSV: ${(err as Error).message}`);
     }
-    if (rows.length === 0) return { content: text, samples: 0, entities: [] };
-    const header = rows[0]!;
-    const body = rows.slice(1);
-    let width = header.length;
-    for (const r of body) if (r.length > width) width = r.length;
-    const columns = Array.from({ length: width }, (_, c) => ({
-      header: header[c] ?? '',
-      values: body.map((r) => r[c] ?? ''),
-    }));
+    if (!table) return { content: text, samples: 0, entities: [] };
+    const { header, lengths } = table;
+    const columns = table.columns.map((values, c) => ({ header: header[c] ?? '', values }));
     const { masked, entities } = await this.columns(columns, signal);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
-    const lines: string[] = new Array(body.length + 1);
+    const lines: string[] = new Array(lengths.length + 1);
     lines[0] = header.map(csvField).join(',');
     const cells: string[] = [];
-    for (let r = 0; r < body.length; r++) {
-      const n = body[r]!.length;
+    for (let r = 0; r < lengths.length; r++) {
+      const n = lengths[r]!;
       cells.length = n;
       for (let c = 0; c < n; c++) cells[c] = csvField(masked[c]![r]!);
       lines[r + 1] = cells.join(',');
     }
     let content = lines.join(eol);
     if (text.endsWith('\n')) content += eol;
-    return { content, samples: body.length, entities };
+    return { content, samples: lengths.length, entities };
   }
 
   private async json(text: string, signal?: AbortSignal) {

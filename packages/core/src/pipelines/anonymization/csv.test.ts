@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvField, parseCsvRows } from './csv.js';
+import { csvField, parseCsvColumns, parseCsvRows } from './csv.js';
 
 describe('parseCsvRows', () => {
   it('reads quoted fields with commas, quotes and line breaks, and either line ending', () => {
@@ -19,5 +20,51 @@ describe('parseCsvRows', () => {
   it('writes fields back so they read the same', () => {
     const values = ['plain', 'with, comma', 'with "quote"', 'two\nlines', ' padded ', ''];
     expect(parseCsvRows(`${values.map(csvField).join(',')}\n`)).toEqual([values]);
+  });
+});
+
+describe('parseCsvColumns', () => {
+  const read = (text: string) => {
+    try {
+      return { value: parseCsvColumns(text) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  const readRows = (text: string) => {
+    try {
+      return { value: parseCsvRows(text) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+
+  it('reads what parseCsvRows reads, by column (same fields, widths, empty lines skipped, same errors)', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'bc', ',', '"', '""', '\n', '\r\n', '\r', ' ', ''), { maxLength: 40 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const rows = readRows(t);
+        const columns = read(t);
+        if ('error' in rows) {
+          expect(columns).toEqual(rows);
+          return;
+        }
+        const all = rows.value!;
+        if (all.length === 0) {
+          expect(columns).toEqual({ value: undefined });
+          return;
+        }
+        const [header, ...body] = all;
+        const width = Math.max(header!.length, ...body.map((r) => r.length));
+        expect(columns.value).toEqual({
+          header,
+          columns: Array.from({ length: width }, (_, c) => body.map((r) => r[c] ?? '')),
+          lengths: body.map((r) => r.length),
+        });
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
