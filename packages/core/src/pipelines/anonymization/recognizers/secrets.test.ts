@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anchoredMatches, assignedMatches, entropy, KNOWN_FORMATS } from './secrets.js';
+import { anchoredMatches, assignedMatches, entropy, holds, KNOWN_FORMATS } from './secrets.js';
 
 /**
  * The shortcuts of the secrets recognizer (formats tried only at their anchors, assignments only after the
@@ -101,5 +101,27 @@ describe('secrets shortcuts', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('format hints', () => {
+  it('every match of a hinted format holds its hint (texts without it are skipped)', () => {
+    for (const format of KNOWN_FORMATS) {
+      const hint = format.hint;
+      if (hint === undefined) continue;
+      // Strings of the pattern without its word boundaries (fast-check cannot generate those).
+      const single = new RegExp(
+        format.regex.source.replaceAll('\\b', ''),
+        format.regex.flags.replace('g', ''),
+      );
+      fc.assert(
+        fc.property(fc.stringMatching(single), fc.string(), fc.string(), (match, before, after) => {
+          const text = `${before} ${match} ${after}`;
+          for (const m of text.matchAll(format.regex)) expect(holds(m[0], hint)).toBe(true);
+          expect(holds(text, hint)).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+    }
   });
 });

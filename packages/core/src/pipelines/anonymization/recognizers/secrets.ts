@@ -14,12 +14,16 @@ interface KnownFormat {
   name: string;
   /** Global. */
   regex: RegExp;
-  hint?: string | RegExp;
+  /**
+   * Every match holds this (a string, every string of a list, or a match of the regex): texts without it
+   * are skipped. Strings are chosen to start with a rare character (indexOf looks for the first one).
+   */
+  hint?: string | readonly string[] | RegExp;
   /** [literal, its offset from the start of a match]: every match holds one of them there. */
   anchors?: readonly (readonly [string, number])[];
 }
 const KNOWN: KnownFormat[] = [
-  { name: 'openai', regex: /\bsk-(?:proj-|ant-(?:api\d{2}-)?)?[A-Za-z0-9_-]{20,}/g, hint: 'sk-' },
+  { name: 'openai', regex: /\bsk-(?:proj-|ant-(?:api\d{2}-)?)?[A-Za-z0-9_-]{20,}/g, hint: ['k-', 'sk-'] },
   { name: 'stripe', regex: /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, anchors: [['_', 2]] },
   {
     name: 'github',
@@ -48,14 +52,22 @@ const KNOWN: KnownFormat[] = [
       ['SK', 0],
     ],
   },
-  { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, hint: 'eyJ' },
+  { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, hint: '.eyJ' },
   {
     name: 'private key',
     regex: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[\s\S]{16,8192}?-----END (?:[A-Z]+ )?PRIVATE KEY-----/g,
-    hint: 'PRIVATE KEY',
+    hint: 'Y-----',
   },
   { name: 'openframer', regex: /\bof_[A-Za-z0-9_-]{32,}/g, anchors: [['_', 2]] },
 ];
+
+/** True when `text` holds `hint` (see KnownFormat.hint). */
+export function holds(text: string, hint: string | readonly string[] | RegExp): boolean {
+  if (typeof hint === 'string') return text.includes(hint);
+  if (hint instanceof RegExp) return hint.test(text);
+  for (const h of hint) if (!text.includes(h)) return false;
+  return true;
+}
 
 /** The sticky twin of each anchored format. */
 const STICKY = new Map(KNOWN.filter((k) => k.anchors).map((k) => [k, new RegExp(k.regex.source, 'y')]));
@@ -192,7 +204,7 @@ export const secretsRecognizer: Recognizer<'api_key' | 'password'> = {
         }
         continue;
       }
-      if (typeof hint === 'string' ? !text.includes(hint) : hint && !hint.test(text)) continue;
+      if (hint !== undefined && !holds(text, hint)) continue;
       for (const m of text.matchAll(regex)) {
         out.push({
           start: m.index,
