@@ -324,7 +324,7 @@ describe('house numbers', () => {
 });
 
 describe('leading street words', () => {
-  it('are found by the capitals scan and indexOf as by the full pattern', () => {
+  it('are found by the capitals scan and a scan for dots as by the full pattern', () => {
     const token = fc.constantFrom(
       'Rua',
       'Via',
@@ -336,6 +336,11 @@ describe('leading street words', () => {
       'C/',
       'xul.',
       'Bulevardul.',
+      'ul',
+      'os',
+      'u',
+      'o',
+      '.',
       'é',
       '5',
       ' ',

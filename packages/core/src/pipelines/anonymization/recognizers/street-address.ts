@@ -390,6 +390,9 @@ const LEADING_CAPITAL = new RegExp(
 const LEADING_LOWER = LEADING_TYPES.split('|')
   .filter((t) => !/^[A-Z]/.test(t))
   .map((t) => t.replace(/\\/g, ''));
+// leadingWords looks for these two by their dot.
+if (LEADING_LOWER.join('|') !== 'ul.|os.')
+  throw new Error(`leading lower-case street words: ${LEADING_LOWER}`);
 const LEADING_LOWER_AT = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:${LEADING_TYPES.split('|')
     .filter((t) => !/^[A-Z]/.test(t))
@@ -400,11 +403,15 @@ const LEADING_LOWER_AT = new RegExp(
 /** The matches of LEADING in `text` ([start, end, ...]), the capitalised ones looked for in `near`. */
 export function leadingWords(text: string, near: Near): number[] {
   const capital = matchesNear(text, near, LEADING_CAPITAL, LETTER_OR_DIGIT);
+  // `ul.` and `os.` (LEADING_LOWER) where a scan for their dot finds them: a dot is rarer than a `u` or
+  // an `o`, which indexOf would stop at (about 3 times faster). In text order.
   const starts: number[] = [];
-  for (const word of LEADING_LOWER)
-    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) starts.push(i);
+  for (let i = text.indexOf('.', 2); i >= 0; i = text.indexOf('.', i + 1)) {
+    const a = text.charCodeAt(i - 2);
+    const b = text.charCodeAt(i - 1);
+    if ((a === 117 && b === 108) || (a === 111 && b === 115)) starts.push(i - 2);
+  }
   if (starts.length === 0) return capital;
-  starts.sort((a, b) => a - b);
   const lower: number[] = [];
   for (const i of starts) {
     LEADING_LOWER_AT.lastIndex = i;
