@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../analyzer.js';
 import { luhn } from './credit-card.js';
+import { MONTH_HINT, MONTH_PATTERNS } from './date.js';
 import { PII_TYPES, type PiiType } from './index.js';
 import { IPV6_ANCHOR, ipv6Anchors } from './ip.js';
 import { validSsn } from './ssn.js';
@@ -292,6 +293,45 @@ describe('anchored scans', () => {
         expect(schemeUrls(t)).toEqual([...t.matchAll(SCHEME)].map((m) => [m.index, m.index + m[0].length]));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('dates with month names', () => {
+  it('are only in texts where the month hint is found', () => {
+    const token = fc.constantFrom(
+      'Jan',
+      'January',
+      'Sept',
+      'September',
+      'May',
+      'Mayday',
+      'Dec.',
+      'mar',
+      'of',
+      '5th',
+      '12',
+      '1990',
+      '2024',
+      '3:45 PM',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      ',',
+      '.',
+      'x',
+      'É',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 14 }).map((ts) => ts.join('')),
+        (t) => {
+          const any = MONTH_PATTERNS.some((p) => [...t.matchAll(p)].length > 0);
+          if (any) expect(MONTH_HINT.test(t)).toBe(true);
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 });
