@@ -81,7 +81,12 @@ export class Analyzer {
         if (!this.piiTypes.has(r.label as PiiType)) continue;
         let score = r.score;
         if (headerNamed) score = Math.max(boosted(score), 0.75);
-        else if (!r.contextApplied && hasContext(text, r.start, r.end, recognizer.context, hints))
+        // (A score of 1 stays 1 with context: no need to look for it.)
+        else if (
+          score < 1 &&
+          !r.contextApplied &&
+          hasContext(text, r.start, r.end, recognizer.context, hints)
+        )
           score = boosted(score);
         if (score < this.threshold) continue;
         r.score = round(score);
