@@ -48,7 +48,11 @@ export const phoneRecognizer = patternRecognizer({
 });
 
 export function phoneScore(match: string): number | false {
-  const body = match.replace(/\s*(?:x|ext\.?|extension)\s*\d+$/i, '');
+  // An extension is written with an `x` (`x`, `ext`, `extension`): most numbers have none to cut.
+  const body =
+    match.includes('x') || match.includes('X')
+      ? match.replace(/\s*(?:x|ext\.?|extension)\s*\d+$/i, '')
+      : match;
   const digits = body.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return false;
   // Dates and times written with dashes or dots.
