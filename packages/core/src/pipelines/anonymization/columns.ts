@@ -33,7 +33,7 @@ export function isEmptyValue(value: string): boolean {
 }
 
 /** Evenly spaced values of a column, at most `size`. */
-export function sampleValues(values: readonly string[], size = COLUMN_SAMPLE): string[] {
+export function sampleValues<T>(values: readonly T[], size = COLUMN_SAMPLE): T[] {
   if (values.length <= size) return values.slice();
   const step = values.length / size;
   return Array.from({ length: size }, (_, i) => values[Math.floor(i * step)]!);
