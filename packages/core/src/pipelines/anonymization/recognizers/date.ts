@@ -113,7 +113,10 @@ export const dateRecognizer: Recognizer<'date' | 'date_of_birth'> = {
     };
     let months: boolean | undefined;
     for (const p of PATTERNS) {
-      if (p.month && !(months ??= MONTH_HINT.test(text))) continue;
+      if (p.month) {
+        months ??= MONTH_HINT.test(text);
+        if (!months) continue;
+      }
       for (const m of text.matchAll(p.regex)) {
         if (p.check && !p.check(m[0])) continue;
         push(m.index, m.index + m[0].length, p.score, false);
