@@ -1,9 +1,7 @@
-/**
- * A small RFC 4180 reader and writer for anonymization: rows as arrays of strings (duplicate and missing
- * header names are kept as they are), records end at `\r\n` or `\n`, empty lines are skipped, `""` inside
- * a quoted field is one quote. Several times faster than a general-purpose parser on large tables, which
- * matters when the rest of the pipeline runs at tens of MB/s.
- */
+// A small RFC 4180 reader and writer for anonymization (duplicate and missing header names are kept as they
+// are; `""` inside a quoted field is one quote). Several times faster than a general-purpose parser on large
+// tables, which matters when the rest of the pipeline runs at tens of MB/s.
+
 /** A table read column by column, without an array per row. */
 export interface CsvColumns {
   /** The first record. */
