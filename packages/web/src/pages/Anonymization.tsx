@@ -13,8 +13,6 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
-  TextInput,
   Title,
 } from '@mantine/core';
 import type { AnonymizationRun, AnonymizationRunCreateParams } from '@openframer/sdk/types';
@@ -28,6 +26,7 @@ import { DistributionBars } from '../components/DistributionBars.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatBytes, formatDate, isActive } from '../components/format.ts';
 import { ModelSelect } from '../components/ModelSelect.tsx';
+import { NameDescriptionFields } from '../components/NameDescriptionFields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 
@@ -418,19 +417,11 @@ function MakeDataset({ run }: { run: AnonymizationRun }) {
               Same type, folders and file names as {run.dataset_name ?? 'the original'}; the original is left
               as it is.
             </Text>
-            <TextInput
-              label="Name"
-              description="Unique in your company"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-            <Textarea
-              label="Description"
-              autosize
-              minRows={2}
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
+            <NameDescriptionFields
+              name={name}
+              description={description}
+              onName={setName}
+              onDescription={setDescription}
             />
             <ErrorAlert error={create.error} title="The dataset was not made" />
             <Group justify="flex-end">

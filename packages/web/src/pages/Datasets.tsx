@@ -25,6 +25,7 @@ import { useApi } from '../auth/AuthContext.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatBytes, formatDate } from '../components/format.ts';
+import { NameDescriptionFields } from '../components/NameDescriptionFields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { chosenFile, planUpload, type UploadPlan, uploadForm } from './upload-plan.ts';
 
@@ -353,19 +354,11 @@ function EditDataset({ dataset }: { dataset: SeedDataset }) {
       <Modal opened={open} onClose={() => setOpen(false)} title="Edit dataset">
         <form onSubmit={submit}>
           <Stack gap="xs">
-            <TextInput
-              label="Name"
-              description="Unique in your company"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-            <Textarea
-              label="Description"
-              autosize
-              minRows={2}
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
+            <NameDescriptionFields
+              name={name}
+              description={description}
+              onName={setName}
+              onDescription={setDescription}
             />
             <ErrorAlert error={save.error} title="The dataset was not saved" />
             <Group justify="flex-end">
