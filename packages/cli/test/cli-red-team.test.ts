@@ -271,9 +271,10 @@ describe('red-team run', () => {
 
   it('without --wait prints the run id; cancel keeps what is done', async () => {
     const specId = await createSpec('Cancel Bot');
-    attacker.setLatency(150);
+    // Slow enough that the run is still working when the next CLI process (≈1–2 s to start) cancels it.
+    attacker.setLatency(500);
     try {
-      const started = await t.cli(['red-team', 'run', specId, '-b', '10', '-p', '10', '--model', MODEL]);
+      const started = await t.cli(['red-team', 'run', specId, '-b', '24', '-p', '10', '--model', MODEL]);
       expect(started.code, started.stderr).toBe(EXIT.ok);
       const id = started.stdout.trim();
       expect(id).toMatch(/^[0-9a-f-]{36}$/);

@@ -142,7 +142,7 @@ export const redTeamRoutes =
       {
         schema: {
           tags,
-          summary: 'List red-team runs, newest first (results without the prompts map)',
+          summary: 'List red-team runs, newest first (results of ended runs, without the prompts map)',
           querystring: PageQuery,
           response: { 200: z.array(RedTeamRunSchema), ...authErrors },
         },
@@ -168,7 +168,8 @@ export const redTeamRoutes =
       {
         schema: {
           tags,
-          summary: 'Poll a red-team run: status, progress and error (results without the prompts map)',
+          summary:
+            'Poll a red-team run: status, progress and error (results once it has ended, without the prompts map)',
           params: RedTeamRunParams,
           response: { 200: RedTeamRunSchema, ...authErrors },
         },

@@ -459,15 +459,17 @@ export class RedTeamRunService {
   }
 
   /**
-   * The results: the stored summary of an ended run, or one computed from what is stored so far; the
-   * prompts map is always read from red_team_prompts.
+   * The results: the summary stored when the run ended, or (GET one run) one computed from what is stored
+   * so far; the prompts map is always read from red_team_prompts.
    */
   private async results(
     run: Selectable<RedTeamRunTable>,
     withPrompts: boolean,
   ): Promise<RedTeamResultsView | null> {
     let summary = run.results ? (JSON.parse(run.results) as RedTeamResultsView) : null;
-    if (summary && !withPrompts) return summary;
+    // Polling and lists stay cheap on runs of thousands of prompts: they read the summary stored when the
+    // run ended (null while it works), never the prompts.
+    if (!withPrompts) return summary;
     const { behaviors, prompts } = await this.checkpoint(run);
     if (behaviors.length === 0) return summary;
     summary ??= summaryView(behaviors, prompts, run.target !== null);

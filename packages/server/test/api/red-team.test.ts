@@ -337,6 +337,12 @@ describe('red-team runs', () => {
         if (s.progress.behaviors_done >= 1) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      // While it works: polling reads no prompts (no results yet); GET one run shows what is finished.
+      const polled = (await get(`${runs}/${id}/status/`)).json();
+      expect(polled.status).toBe('PROCESSING');
+      expect(polled.results_json).toBeNull();
+      const partial = (await get(`${runs}/${id}/`)).json();
+      expect(Object.keys(partial.results_json.behavior_to_enhanced_queries).length).toBeGreaterThan(0);
       const canceled = await post(`${runs}/${id}/cancel/`, {});
       expect(canceled.statusCode, canceled.body).toBe(200);
       expect(canceled.json().status).toBe('CANCELED');
