@@ -1148,7 +1148,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List red-team runs, newest first (results without the prompts map) */
+    /** List red-team runs, newest first (results of ended runs, without the prompts map) */
     get: {
       parameters: {
         query?: {
@@ -1609,7 +1609,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Poll a red-team run: status, progress and error (results without the prompts map) */
+    /** Poll a red-team run: status, progress and error (results once it has ended, without the prompts map) */
     get: {
       parameters: {
         query?: never;
