@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Analyzer, type Detection } from './analyzer.js';
+import { digitRuns } from './digits.js';
 import { PII_TYPES } from './recognizers/index.js';
 import {
   AFTER_CUE,
@@ -10,6 +11,8 @@ import {
   houseNumbers,
   LEADING,
   leadingWords,
+  numberWordsNumber,
+  numberWordsNumberScan,
   streetAddresses,
 } from './recognizers/street-address.js';
 
@@ -316,6 +319,43 @@ describe('house numbers', () => {
           expect(houseNumbers(t)).toEqual(
             [...t.matchAll(REFERENCE)].map((m) => [m.index, m.index + m[0].length]),
           );
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('number, words, number', () => {
+  it('is tried at the starts of short digit runs and finds what the global regex finds', () => {
+    const token = fc.constantFrom(
+      '1',
+      '25',
+      '123456',
+      '1234567',
+      'a',
+      'B',
+      'Koskikatu',
+      'via',
+      'Συντάγματος',
+      'é',
+      '٣',
+      '-',
+      '/',
+      '.',
+      ',',
+      ' ',
+      '\t',
+      '\n',
+      'x ',
+      ' 12B ',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 30 }).map((ts) => ts.join('')),
+        (t) => {
+          const span = (m: RegExpExecArray) => [m.index, m[0], m[1]];
+          expect(numberWordsNumber(t, digitRuns(t)).map(span)).toEqual(numberWordsNumberScan(t).map(span));
         },
       ),
       { numRuns: 5000 },

@@ -252,6 +252,35 @@ const SPACE = /,?[ \t]+/y;
 const NUMBER_WORDS_NUMBER =
   /(?<![\p{L}\p{N}.,\-/])\d{1,6}[A-Za-z]?[ \t]+((?:[\p{L}\p{M}][\p{L}\p{M}'’.-]*[ \t]+){1,5})\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/gu;
 
+const NUMBER_WORDS_NUMBER_AT = new RegExp(NUMBER_WORDS_NUMBER.source, 'uy');
+
+/**
+ * The matches of NUMBER_WORDS_NUMBER in `text`, tried only where a run of digits (`runs`, as digitRuns
+ * gives them) starts, is at most six digits long and is followed by a space or tab (after one letter at
+ * most): the pattern cannot start anywhere else. The same matches as a global scan (property test).
+ */
+export function numberWordsNumber(text: string, runs: readonly number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let reach = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const index = runs[r]!;
+    const end = runs[r + 1]!;
+    if (index < reach || end - index > 6) continue;
+    let c = text.charCodeAt(end);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) c = text.charCodeAt(end + 1);
+    if (c !== 32 && c !== 9) continue;
+    NUMBER_WORDS_NUMBER_AT.lastIndex = index;
+    const m = NUMBER_WORDS_NUMBER_AT.exec(text);
+    if (!m) continue;
+    reach = index + m[0].length;
+    out.push(m);
+  }
+  return out;
+}
+
+/** NUMBER_WORDS_NUMBER's matches by a scan of the whole text (for tests). */
+export const numberWordsNumberScan = (text: string) => [...text.matchAll(NUMBER_WORDS_NUMBER)];
+
 /**
  * `the corner of A and B` (a street or a house address on each side). Matched from `corner` (a literal
  * start scans fast; the word boundary before it is checked after), a `the` before it taken in by
@@ -774,7 +803,7 @@ function findStreets(
     }
   }
   // 6750 Koskikatu 25 / 864 Piazzetta Scalette Rubiani 104 / 3565 Πλατεία Συντάγματος 204
-  for (const m of text.matchAll(NUMBER_WORDS_NUMBER)) {
+  for (const m of numberWordsNumber(text, runs)) {
     const words = m[1]!.trim().split(/[ \t]+/);
     const capitals = words.filter((w) => /^\p{Lu}/u.test(w)).length;
     const lower = hasContext(text, m.index, m.index, ADDRESS_CUES, [], { before: 50, after: 0 });
