@@ -4,7 +4,6 @@ import {
   type AnonymizableFormat,
   Anonymizer,
   ConflictError,
-  checkModelConfigured,
   contentTypeForFormat,
   type DatasetType,
   type DetectionMethod,
@@ -33,6 +32,7 @@ import type { SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
 import type { DatasetDetail, DatasetService } from './datasets.js';
 import type { LlmAccounting } from './llm-accounting.js';
+import { requireLanguageModel } from './model-checks.js';
 
 export const ANONYMIZATION_JOB = 'anonymization-run';
 
@@ -337,18 +337,14 @@ export class AnonymizationService {
         'llm_model_name',
       );
     }
-    const entry = this.catalog.find((m) => m.id === model);
-    if (!entry || entry.offline) {
-      throw new InvalidInputError(
-        `unknown model "${model}"; GET /api/dataframer/models/ lists the models`,
-        'llm_model_name',
-      );
-    }
-    if (!entry.supported_for.includes('anonymization')) {
-      throw new InvalidInputError(`${model} cannot be used for anonymization`, 'llm_model_name');
-    }
-    const problem = checkModelConfigured(model, this.llmConfig, this.catalog);
-    if (problem) throw new InvalidInputError(problem, 'llm_model_name');
+    requireLanguageModel(
+      model,
+      'anonymization',
+      'anonymization',
+      'llm_model_name',
+      this.catalog,
+      this.llmConfig,
+    );
   }
 
   private async findOwned(principal: Principal, id: string): Promise<Selectable<AnonymizationRunTable>> {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  checkModelConfigured,
   InvalidInputError,
   type LlmConfig,
   type LlmGateway,
@@ -23,6 +22,7 @@ import type { SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
 import { waitForTerminalStatus } from './job-status.js';
 import type { LlmAccounting } from './llm-accounting.js';
+import { requireLanguageModel } from './model-checks.js';
 import type { RedTeamSpecService, RedTeamSpecTable } from './red-team-specs.js';
 
 export const RED_TEAM_JOB = 'red-team-run';
@@ -207,9 +207,10 @@ export class RedTeamRunService {
       );
     }
     const model = input.model_name?.trim() || DEFAULT_RED_TEAM_MODEL;
-    this.checkModel('model_name', model);
+    requireLanguageModel(model, 'red_team', 'red teaming', 'model_name', this.catalog, this.llmConfig);
     const grader = input.grader_model?.trim() || null;
-    if (grader) this.checkModel('grader_model', grader);
+    if (grader)
+      requireLanguageModel(grader, 'red_team', 'red teaming', 'grader_model', this.catalog, this.llmConfig);
     if (grader && !input.target) {
       throw new InvalidInputError('grader_model grades target replies: give a target too', 'grader_model');
     }
@@ -364,23 +365,15 @@ export class RedTeamRunService {
     page: { limit?: number; offset?: number } = {},
   ): Promise<RedTeamPromptRow[]> {
     const run = await this.findOwned(principal, id);
-    const behaviors = parseBehaviors(run);
-    const rows = await this.db
-      .selectFrom('red_team_prompts')
-      .selectAll()
-      .where('run_id', '=', run.id)
-      .orderBy('behavior_index')
-      .orderBy('position')
-      .limit(page.limit ?? 100)
-      .offset(page.offset ?? 0)
-      .execute();
+    const behaviors = behaviorsByIndex(run);
+    const rows = await this.promptRowsOf(run.id, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
     return rows.map((r) => promptRow(r, behaviors));
   }
 
   /** Every prompt as JSON Lines or CSV (one row per prompt; grade columns flattened in CSV). */
   async export(principal: Principal, id: string, format: 'jsonl' | 'csv'): Promise<string> {
     const run = await this.findOwned(principal, id);
-    const behaviors = parseBehaviors(run);
+    const behaviors = behaviorsByIndex(run);
     const rows = (await this.promptRowsOf(run.id)).map((r) => promptRow(r, behaviors));
     if (format === 'jsonl') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
     const columns = [
@@ -410,21 +403,6 @@ export class RedTeamRunService {
     );
   }
 
-  private checkModel(field: string, id: string): void {
-    const entry = this.catalog.find((m) => m.id === id);
-    if (!entry || entry.offline) {
-      throw new InvalidInputError(
-        `unknown model "${id}"; GET /api/dataframer/models/ lists the models`,
-        field,
-      );
-    }
-    if (!entry.supported_for.includes('red_team')) {
-      throw new InvalidInputError(`${id} cannot be used for red teaming`, field);
-    }
-    const problem = checkModelConfigured(id, this.llmConfig, this.catalog);
-    if (problem) throw new InvalidInputError(problem, field);
-  }
-
   private async findOwned(principal: Principal, id: string): Promise<Selectable<RedTeamRunTable>> {
     const run = await this.db
       .selectFrom('red_team_runs')
@@ -436,14 +414,15 @@ export class RedTeamRunService {
     return run;
   }
 
-  private promptRowsOf(runId: string) {
-    return this.db
+  private promptRowsOf(runId: string, page?: { limit: number; offset: number }) {
+    let query = this.db
       .selectFrom('red_team_prompts')
       .selectAll()
       .where('run_id', '=', runId)
       .orderBy('behavior_index')
-      .orderBy('position')
-      .execute();
+      .orderBy('position');
+    if (page) query = query.limit(page.limit).offset(page.offset);
+    return query.execute();
   }
 
   /** What is stored so far: the behaviours and every finished behaviour's prompts. */
@@ -722,8 +701,15 @@ function promptOf(row: Selectable<RedTeamPromptTable>): RedTeamPrompt {
   return prompt;
 }
 
-function promptRow(row: Selectable<RedTeamPromptTable>, behaviors: RedTeamBehavior[]): RedTeamPromptRow {
-  const behavior = behaviors.find((b) => b.index === row.behavior_index);
+function behaviorsByIndex(run: Selectable<RedTeamRunTable>): Map<number, RedTeamBehavior> {
+  return new Map(parseBehaviors(run).map((b) => [b.index, b]));
+}
+
+function promptRow(
+  row: Selectable<RedTeamPromptTable>,
+  behaviors: Map<number, RedTeamBehavior>,
+): RedTeamPromptRow {
+  const behavior = behaviors.get(row.behavior_index);
   return {
     behavior_index: row.behavior_index,
     behavior: behavior?.behavior ?? '',
