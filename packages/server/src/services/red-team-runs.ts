@@ -394,12 +394,11 @@ export class RedTeamRunService {
     return writeTable(
       'csv',
       columns,
-      rows.map((r) => ({
+      rows.map(({ grade, ...r }) => ({
         ...r,
-        grade: undefined,
-        attack_succeeded: r.grade ? r.grade.attack_succeeded : null,
-        grade_reason: r.grade?.reason ?? null,
-      })) as never,
+        attack_succeeded: grade ? grade.attack_succeeded : null,
+        grade_reason: grade?.reason ?? null,
+      })),
     );
   }
 
