@@ -45,6 +45,7 @@ import { LlmAccounting } from './services/llm-accounting.js';
 import { ModelService } from './services/models.js';
 import { RED_TEAM_JOB, RedTeamRunService } from './services/red-team-runs.js';
 import { RedTeamSpecService } from './services/red-team-specs.js';
+import { limitHeapGrowth } from './services/run-heap.js';
 import { RunOutputStore } from './services/run-output.js';
 import { RunReads } from './services/run-reads.js';
 import { RUN_JOB, RunService } from './services/runs.js';
@@ -82,6 +83,9 @@ export async function createContext(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ContextOverrides = {},
 ): Promise<AppContext> {
+  // A process setting, so it belongs here: generation runs promote most of their garbage, and V8's old
+  // generation is kept near its live size (see run-heap.ts).
+  limitHeapGrowth();
   const database = await openDatabase(config);
   let blobs: BlobStore | undefined;
   try {

@@ -28,7 +28,6 @@ import { databricksCredentials, type SecretBox } from '../secrets.js';
 import { newId, nowIso } from '../util.js';
 import { waitForTerminalStatus } from './job-status.js';
 import type { LlmAccounting } from './llm-accounting.js';
-import { limitHeapGrowth } from './run-heap.js';
 import { offlineOutcomes } from './run-offline.js';
 import type { RunOutputStore } from './run-output.js';
 import { type CreateRunInput, resolveRunParams } from './run-params.js';
@@ -95,8 +94,6 @@ export class RunService {
     private readonly sqlExecutor?: SqlExecutor,
   ) {
     this.sampleWriter = new RunSampleWriter(db);
-    // Runs promote most of their garbage: keep V8's old generation near its live size (see run-heap.ts).
-    limitHeapGrowth();
   }
 
   async create(principal: Principal, input: CreateRunInput): Promise<{ id: string }> {
