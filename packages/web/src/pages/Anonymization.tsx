@@ -19,16 +19,18 @@ import type { AnonymizationRun, AnonymizationRunCreateParams } from '@openframer
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { openLink, waitForZip } from '../api/client.ts';
+import { waitForZip } from '../api/client.ts';
 import { useApi } from '../auth/AuthContext.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { DistributionBars } from '../components/DistributionBars.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatBytes, formatDate, isActive } from '../components/format.ts';
+import { ListCard } from '../components/ListCard.tsx';
 import { ModelSelect } from '../components/ModelSelect.tsx';
 import { NameDescriptionFields } from '../components/NameDescriptionFields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useOpenLink } from '../components/useOpenLink.ts';
 
 /** The labels the server detects (docs/anonymization.md). */
 export const PII_TYPES = [
@@ -79,45 +81,38 @@ export function AnonymizationPage() {
     <>
       <PageHeader title="Anonymization" subtitle="Find PII/PHI in a seed dataset and mask it." />
       <CreateAnonymization />
-      <Card withBorder mt="lg">
-        <ErrorAlert error={runs.error} />
-        {runs.isPending ? (
-          <Loader size="sm" />
-        ) : runs.data?.length === 0 ? (
-          <Text c="dimmed">No anonymization runs yet.</Text>
-        ) : (
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Dataset</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Method</Table.Th>
-                <Table.Th>Entities</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data?.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/anonymization/${r.id}`}>
-                      {r.dataset_name ?? r.id.slice(0, 8)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={r.status} />
-                  </Table.Td>
-                  <Table.Td>{r.detection_method}</Table.Td>
-                  <Table.Td>
-                    {r.results ? Object.values(r.results.entity_summary).reduce((a, b) => a + b, 0) : '—'}
-                  </Table.Td>
-                  <Table.Td>{formatDate(r.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <ListCard
+        mt="lg"
+        query={runs}
+        empty="No anonymization runs yet."
+        head={
+          <>
+            <Table.Th>Dataset</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Method</Table.Th>
+            <Table.Th>Entities</Table.Th>
+            <Table.Th>Created</Table.Th>
+          </>
+        }
+      >
+        {runs.data?.map((r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/anonymization/${r.id}`}>
+                {r.dataset_name ?? r.id.slice(0, 8)}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={r.status} />
+            </Table.Td>
+            <Table.Td>{r.detection_method}</Table.Td>
+            <Table.Td>
+              {r.results ? Object.values(r.results.entity_summary).reduce((a, b) => a + b, 0) : '—'}
+            </Table.Td>
+            <Table.Td>{formatDate(r.created_at)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ListCard>
     </>
   );
 }
@@ -261,33 +256,21 @@ export function AnonymizationDetailPage() {
     queryFn: () => api.anonymization.get(id),
     refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false),
   });
-  const [linkError, setLinkError] = useState<unknown>(null);
+  const { linkError, open } = useOpenLink();
   const [zipping, setZipping] = useState(false);
   if (run.error) return <ErrorAlert error={run.error} />;
   if (!run.data) return <Loader />;
   const r = run.data;
   const hasFiles = r.anonymized_files.length > 0;
   const downloadZip = async () => {
-    setLinkError(null);
     setZipping(true);
-    try {
-      openLink(await waitForZip(() => api.anonymization.zip(r.id)));
-    } catch (err) {
-      setLinkError(err);
-    } finally {
-      setZipping(false);
-    }
+    await open(() => waitForZip(() => api.anonymization.zip(r.id)));
+    setZipping(false);
   };
   const summary = r.results?.entity_summary ?? {};
   const total = Object.values(summary).reduce((a, b) => a + b, 0);
-  const download = async (fileId: string) => {
-    setLinkError(null);
-    try {
-      openLink((await api.anonymization.fileLink(r.id, fileId)).download_url);
-    } catch (err) {
-      setLinkError(err);
-    }
-  };
+  const download = (fileId: string) =>
+    open(async () => (await api.anonymization.fileLink(r.id, fileId)).download_url);
   return (
     <>
       <PageHeader

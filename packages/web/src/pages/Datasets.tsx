@@ -20,13 +20,14 @@ import type { DatasetType, SeedDataset } from '@openframer/sdk/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { openLink } from '../api/client.ts';
 import { useApi } from '../auth/AuthContext.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatBytes, formatDate } from '../components/format.ts';
+import { ListCard } from '../components/ListCard.tsx';
 import { NameDescriptionFields } from '../components/NameDescriptionFields.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { useOpenLink } from '../components/useOpenLink.ts';
 import { chosenFile, planUpload, type UploadPlan, uploadForm } from './upload-plan.ts';
 
 const TYPES: DatasetType[] = ['SINGLE_FILE', 'MULTI_FILE', 'MULTI_FOLDER'];
@@ -38,46 +39,39 @@ export function DatasetsPage() {
     <>
       <PageHeader title="Seed datasets" subtitle="The real examples everything else learns from." />
       <UploadCard />
-      <Card withBorder mt="lg">
-        <ErrorAlert error={datasets.error} />
-        {datasets.isPending ? (
-          <Loader size="sm" />
-        ) : datasets.data?.length === 0 ? (
-          <Text c="dimmed">No datasets yet: upload one above.</Text>
-        ) : (
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Files</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {datasets.data?.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/datasets/${d.id}`}>
-                      {d.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="outline">{d.dataset_type}</Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {d.file_count}
-                    {d.folder_count > 0 ? ` in ${d.folder_count} folders` : ''}
-                  </Table.Td>
-                  <Table.Td>{formatBytes(d.total_size_bytes)}</Table.Td>
-                  <Table.Td>{formatDate(d.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <ListCard
+        mt="lg"
+        query={datasets}
+        empty="No datasets yet: upload one above."
+        head={
+          <>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Type</Table.Th>
+            <Table.Th>Files</Table.Th>
+            <Table.Th>Size</Table.Th>
+            <Table.Th>Created</Table.Th>
+          </>
+        }
+      >
+        {datasets.data?.map((d) => (
+          <Table.Tr key={d.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/datasets/${d.id}`}>
+                {d.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Badge variant="outline">{d.dataset_type}</Badge>
+            </Table.Td>
+            <Table.Td>
+              {d.file_count}
+              {d.folder_count > 0 ? ` in ${d.folder_count} folders` : ''}
+            </Table.Td>
+            <Table.Td>{formatBytes(d.total_size_bytes)}</Table.Td>
+            <Table.Td>{formatDate(d.created_at)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ListCard>
     </>
   );
 }
@@ -212,19 +206,13 @@ export function DatasetDetailPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const dataset = useQuery({ queryKey: ['datasets', id], queryFn: () => api.datasets.get(id) });
-  const [linkError, setLinkError] = useState<unknown>(null);
+  const { linkError, open } = useOpenLink();
   if (dataset.error) return <ErrorAlert error={dataset.error} />;
   if (!dataset.data) return <Loader />;
   const d = dataset.data;
   const compat = d.short_sample_compatibility;
-  const download = async (fileId: string) => {
-    setLinkError(null);
-    try {
-      openLink((await api.datasets.fileLink(d.id, fileId)).download_url);
-    } catch (err) {
-      setLinkError(err);
-    }
-  };
+  const download = (fileId: string) =>
+    open(async () => (await api.datasets.fileLink(d.id, fileId)).download_url);
   return (
     <>
       <PageHeader

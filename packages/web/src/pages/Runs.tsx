@@ -5,7 +5,6 @@ import {
   Card,
   Checkbox,
   Group,
-  Loader,
   NumberInput,
   Progress,
   Select,
@@ -21,6 +20,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useApi } from '../auth/AuthContext.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatCost, formatDate, isActive } from '../components/format.ts';
+import { ListCard } from '../components/ListCard.tsx';
 import { ModelSelect } from '../components/ModelSelect.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -63,48 +63,41 @@ export function RunsPage() {
           </Button>
         }
       />
-      <ErrorAlert error={runs.error} />
-      <Card withBorder>
-        {runs.isPending ? (
-          <Loader size="sm" />
-        ) : runs.data?.length === 0 ? (
-          <Text c="dimmed">No runs yet.</Text>
-        ) : (
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Run</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th w={240}>Progress</Table.Th>
-                <Table.Th>Cost</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data?.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/runs/${r.id}`}>
-                      {r.spec_name} v{r.spec_version}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {r.id.slice(0, 8)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={r.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <RunProgress run={r} />
-                  </Table.Td>
-                  <Table.Td>{formatCost(r.total_cost)}</Table.Td>
-                  <Table.Td>{formatDate(r.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <ListCard
+        query={runs}
+        empty="No runs yet."
+        errorAbove
+        head={
+          <>
+            <Table.Th>Run</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th w={240}>Progress</Table.Th>
+            <Table.Th>Cost</Table.Th>
+            <Table.Th>Created</Table.Th>
+          </>
+        }
+      >
+        {runs.data?.map((r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/runs/${r.id}`}>
+                {r.spec_name} v{r.spec_version}
+              </Anchor>
+              <Text size="xs" c="dimmed">
+                {r.id.slice(0, 8)}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={r.status} />
+            </Table.Td>
+            <Table.Td>
+              <RunProgress run={r} />
+            </Table.Td>
+            <Table.Td>{formatCost(r.total_cost)}</Table.Td>
+            <Table.Td>{formatDate(r.created_at)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ListCard>
     </>
   );
 }

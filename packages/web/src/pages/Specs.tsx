@@ -30,6 +30,7 @@ import { ConfirmButton } from '../components/Confirm.tsx';
 import { DistributionBars } from '../components/DistributionBars.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatCost, formatDate, isActive } from '../components/format.ts';
+import { ListCard } from '../components/ListCard.tsx';
 import { ModelSelect } from '../components/ModelSelect.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -53,43 +54,36 @@ export function SpecsPage() {
           </Button>
         }
       />
-      <ErrorAlert error={specs.error} />
-      <Card withBorder>
-        {specs.isPending ? (
-          <Loader size="sm" />
-        ) : specs.data?.length === 0 ? (
-          <Text c="dimmed">No specs yet.</Text>
-        ) : (
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Dataset</Table.Th>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>Updated</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {specs.data?.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/specs/${s.id}`}>
-                      {s.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={s.status} />
-                  </Table.Td>
-                  <Table.Td>{s.dataset_name ?? <Text c="dimmed">seedless</Text>}</Table.Td>
-                  <Table.Td>{s.latest_version ?? '—'}</Table.Td>
-                  <Table.Td>{formatDate(s.updated_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <ListCard
+        query={specs}
+        empty="No specs yet."
+        errorAbove
+        head={
+          <>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Dataset</Table.Th>
+            <Table.Th>Version</Table.Th>
+            <Table.Th>Updated</Table.Th>
+          </>
+        }
+      >
+        {specs.data?.map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/specs/${s.id}`}>
+                {s.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={s.status} />
+            </Table.Td>
+            <Table.Td>{s.dataset_name ?? <Text c="dimmed">seedless</Text>}</Table.Td>
+            <Table.Td>{s.latest_version ?? '—'}</Table.Td>
+            <Table.Td>{formatDate(s.updated_at)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ListCard>
     </>
   );
 }
