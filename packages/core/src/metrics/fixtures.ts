@@ -4,17 +4,18 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 
 /**
- * Reads the public reference tables in `../shared/data/` (next to the repository) for golden tests and
- * benchmarks. Not exported from the package: production code never reads them.
+ * Reads the public reference tables kept in `packages/core/test/reference-data/` (copies of the published
+ * files, with their licenses) for golden tests and benchmarks. Not exported from the package: production
+ * code never reads them.
  */
-export const SHARED_DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+export const SHARED_DATA = fileURLToPath(new URL('../../test/reference-data/', import.meta.url));
 
 export interface CsvTable {
   columns: string[];
   records: Record<string, string>[];
 }
 
-/** A CSV (optionally gzipped) under `shared/data/`, as string records. */
+/** A CSV (optionally gzipped) of the reference data, as string records. */
 export function readSharedCsv(path: string): CsvTable {
   let bytes = readFileSync(SHARED_DATA + path);
   if (path.endsWith('.gz')) bytes = gunzipSync(bytes);
