@@ -501,9 +501,11 @@ export class AnonymizationService {
         problems.push(`${source.path}: no text could be extracted from this PDF`);
         continue;
       }
+      // Only the entities the run reports are made into objects (the summary counts them all).
       const outcome = await anonymizer.anonymizeFile(
         { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
         job.signal,
+        MAX_ENTITIES_FOUND - entities.length,
       );
       if (!outcome.ok) {
         problems.push(outcome.error);
@@ -531,10 +533,8 @@ export class AnonymizationService {
         .execute();
       written++;
       samples += outcome.samples;
-      for (const e of outcome.entities) {
-        summary[e.label] = (summary[e.label] ?? 0) + 1;
-        if (entities.length < MAX_ENTITIES_FOUND) entities.push(e);
-      }
+      for (const [label, n] of Object.entries(outcome.counts)) summary[label] = (summary[label] ?? 0) + n;
+      for (const e of outcome.entities) entities.push(e);
     }
     const results: AnonymizationResults = {
       entity_summary: summary,

@@ -358,6 +358,28 @@ describe('files of several kinds', () => {
     expect(dataset.folder_count).toBe(3);
   });
 
+  it('counts every entity in entity_summary and reports the first 10,000 of the run in entities_found', async () => {
+    const table = (rows: number, from: number) =>
+      `email,ssn\n${Array.from({ length: rows }, (_, i) => `user${from + i}@example.com,${String(123450000 + from + i).replace(/^(\d{3})(\d{2})/, '$1-$2-')}`).join('\n')}\n`;
+    const id = await upload([
+      ['name', 'large tables'],
+      ['dataset_type', 'MULTI_FILE'],
+      ['files', file('a.csv', table(6_000, 0))],
+      ['files', file('b.csv', table(100, 6_000))],
+    ]);
+    const run = await runToEnd({
+      dataset_id: id,
+      pii_types: ['email', 'ssn'],
+      detection_method: 'heuristics',
+    });
+    expect(run.status, JSON.stringify(run.results.error)).toBe('SUCCEEDED');
+    expect(run.results.entity_summary).toEqual({ email: 6_100, ssn: 6_100 });
+    // In file order: a.csv's emails, then the first 4,000 of its SSNs; nothing of b.csv.
+    const found = run.results.entities_found as { label: string; start: number; end: number }[];
+    expect(found).toHaveLength(10_000);
+    expect(found.slice(0, 6_000).every((e) => e.label === 'email')).toBe(true);
+    expect(found.slice(6_000).every((e) => e.label === 'ssn' && e.start === 0 && e.end === 11)).toBe(true);
+  });
   it('anonymizes text, JSON and JSON Lines in one run, and reports bad files per file', async () => {
     // A stored file that went bad (binary bytes): the run goes on with the others and says which one.
     const detail = (await get(`/api/dataframer/seed-datasets/${ids.notes}/`)).json();

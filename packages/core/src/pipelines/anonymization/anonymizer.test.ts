@@ -48,6 +48,27 @@ describe('CSV', () => {
       'id,given\n1,[FIRST_NAME]\n2,[FIRST_NAME]\n3,[FIRST_NAME]\n4,[FIRST_NAME]\n5,[FIRST_NAME]\n',
     );
   });
+  it('counts every entity but makes objects only for the first keepEntities, the same ones in the same order', async () => {
+    const a = await anonymizer({ method: 'heuristics', fallback: { type: 'REDACT' } });
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i + 1},user${i}@example.com,"Call 555-867-53${String(i).padStart(2, '0')} today"`,
+    );
+    const csv = `id,email,note\n${rows.join('\n')}\n`;
+    const all = await a.anonymizeFile({ path: 'p.csv', format: 'csv', bytes: csv });
+    const some = await a.anonymizeFile({ path: 'p.csv', format: 'csv', bytes: csv }, undefined, 45);
+    const none = await a.anonymizeFile({ path: 'p.csv', format: 'csv', bytes: csv }, undefined, 0);
+    if (!all.ok || !some.ok || !none.ok) throw new Error('not anonymized');
+    // The email column is typed (40 values at once), the note column detected value by value.
+    expect(all.counts).toEqual({ email: 40, phone_number: 40 });
+    expect(all.entities).toHaveLength(80);
+    expect(some.counts).toEqual(all.counts);
+    expect(some.entities).toEqual(all.entities.slice(0, 45));
+    expect(none.counts).toEqual(all.counts);
+    expect(none.entities).toEqual([]);
+    expect(some.content).toBe(all.content);
+    expect(none.content).toBe(all.content);
+  });
   it('replaces consistently within a file: the same person gets the same fake in every column and row', async () => {
     const a = await anonymizer();
     const after = parse((await ok(a, 'patients.csv', 'csv')).content) as string[][];

@@ -52,8 +52,13 @@ export type FileOutcome =
       content: string;
       /** Records of a table, else 1. */
       samples: number;
-      /** Offsets are within the document (text files) or within the value (tables' cells, JSON fields). */
+      /**
+       * The file's first entities (at most `keepEntities`, in file order). Offsets are within the document
+       * (text files) or within the value (tables' cells, JSON fields).
+       */
       entities: Entity<PiiType>[];
+      /** How many entities of each label the file has (all of them, kept or not). */
+      counts: Partial<Record<PiiType, number>>;
     }
   | { ok: false; error: string };
 
@@ -121,8 +126,16 @@ export class Anonymizer {
     return new Anonymizer(options, analyzer, llm);
   }
 
-  /** Anonymizes one file; bad input (binary, invalid UTF-8, huge lines, broken syntax) is an outcome, not a throw. */
-  async anonymizeFile(input: AnonymizeInput, signal?: AbortSignal): Promise<FileOutcome> {
+  /**
+   * Anonymizes one file; bad input (binary, invalid UTF-8, huge lines, broken syntax) is an outcome, not a
+   * throw. All entities are counted; only the first `keepEntities` are returned as objects (a run reports
+   * a sample of them, and a typed column of a large table holds hundreds of thousands).
+   */
+  async anonymizeFile(
+    input: AnonymizeInput,
+    signal?: AbortSignal,
+    keepEntities = Number.POSITIVE_INFINITY,
+  ): Promise<FileOutcome> {
     const decoded = decode(input.bytes);
     if ('error' in decoded) return { ok: false, error: `${input.path}: ${decoded.error}` };
     const { text, bom } = decoded;
@@ -133,16 +146,23 @@ export class Anonymizer {
         error: `${input.path}: line ${long.line} has ${long.length.toLocaleString('en-US')} characters; lines over ${MAX_LINE_CHARS.toLocaleString('en-US')} characters are not anonymized (minified or binary data?)`,
       };
     }
+    const found = new FoundEntities(keepEntities);
     try {
       const result =
         input.format === 'csv'
-          ? await this.csv(text, signal)
+          ? await this.csv(text, found, signal)
           : input.format === 'json'
-            ? await this.json(text, signal)
+            ? await this.json(text, found, signal)
             : input.format === 'jsonl'
-              ? await this.jsonl(text, signal)
-              : await this.document(text, signal);
-      return { ok: true, ...result, content: (bom ? '\ufeff' : '') + result.content };
+              ? await this.jsonl(text, found, signal)
+              : await this.document(text, found, signal);
+      return {
+        ok: true,
+        content: (bom ? '\ufeff' : '') + result.content,
+        samples: result.samples,
+        entities: found.kept,
+        counts: found.counts,
+      };
     } catch (err) {
       if (signal?.aborted) throw err;
       if (err instanceof FileProblem) return { ok: false, error: `${input.path}: ${err.message}` };
@@ -186,9 +206,10 @@ export class Anonymizer {
     return out + text.slice(at);
   }
 
-  private async document(text: string, signal?: AbortSignal) {
+  private async document(text: string, found: FoundEntities, signal?: AbortSignal) {
     const entities = await this.detectText(text, signal);
-    return { content: this.mask(text, entities), samples: 1, entities };
+    for (const e of entities) found.add(e);
+    return { content: this.mask(text, entities), samples: 1 };
   }
 
   /**
@@ -249,10 +270,10 @@ export class Anonymizer {
    */
   private async columns(
     columns: readonly { header: string; values: readonly string[] }[],
+    found: FoundEntities,
     signal?: AbortSignal,
-  ): Promise<{ masked: string[][]; entities: Entity<PiiType>[] }> {
+  ): Promise<string[][]> {
     const masked: string[][] = [];
-    const entities: Entity<PiiType>[] = [];
     for (const column of columns) {
       const hints = column.header ? [column.header] : [];
       const values = column.values;
@@ -277,7 +298,10 @@ export class Anonymizer {
             const config = this.options.plan[type] ?? this.options.fallback;
             const operator = this.operators[config.type];
             for (let i = 0; i < values.length; i++) out[i] = values[i]!;
-            // The filled values only (empty ones stay as they are).
+            // The filled values only (empty ones stay as they are), all counted at once; an object is made
+            // for the ones kept.
+            found.count(type, filledAt.length);
+            let room = found.room;
             for (const i of filledAt) {
               const value = values[i]!;
               const start = trimmedStart(value);
@@ -288,36 +312,38 @@ export class Anonymizer {
                 const masked = operator.apply({ label: type, value: value.slice(start, end), config });
                 out[i] = value.slice(0, start) + masked + value.slice(end);
               }
-              entities.push({ start, end, label: type, score });
+              if (room > 0) {
+                found.keep({ start, end, label: type, score });
+                room--;
+              }
             }
           }
         } else {
           for (let i = 0; i < values.length; i++) {
-            const list = typedValueEntities(values[i]!, type, score);
-            const found = list.filter((e) => kept(e.label));
-            out[i] = this.mask(values[i]!, found);
-            for (const e of found) entities.push(e);
+            const list = typedValueEntities(values[i]!, type, score).filter((e) => kept(e.label));
+            out[i] = this.mask(values[i]!, list);
+            for (const e of list) found.add(e);
           }
         }
       } else {
-        const found = await this.detectUnits(
+        const detected = await this.detectUnits(
           filledAt.map((i) => ({ text: values[i]!, hints })),
           signal,
         );
         for (let i = 0; i < values.length; i++) out[i] = values[i]!;
         filledAt.forEach((i, k) => {
-          const list = found[k]!;
+          const list = detected[k]!;
           if (list.length === 0) return;
           out[i] = this.mask(values[i]!, list);
-          for (const e of list) entities.push(e);
+          for (const e of list) found.add(e);
         });
       }
       masked.push(out);
     }
-    return { masked, entities };
+    return masked;
   }
 
-  private async csv(text: string, signal?: AbortSignal) {
+  private async csv(text: string, found: FoundEntities, signal?: AbortSignal) {
     let table: CsvColumns | undefined;
     try {
       // By column: the table is analysed and masked column by column, and no array is made per row.
@@ -325,10 +351,10 @@ export class Anonymizer {
     } catch (err) {
       throw new FileProblem(`not valid CSV: ${(err as Error).message}`);
     }
-    if (!table) return { content: text, samples: 0, entities: [] };
+    if (!table) return { content: text, samples: 0 };
     const { header, lengths } = table;
     const columns = table.columns.map((values, c) => ({ header: header[c] ?? '', values }));
-    const { masked, entities } = await this.columns(columns, signal);
+    const masked = await this.columns(columns, found, signal);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
     const lines: string[] = new Array(lengths.length + 1);
@@ -342,10 +368,10 @@ export class Anonymizer {
     }
     let content = lines.join(eol);
     if (text.endsWith('\n')) content += eol;
-    return { content, samples: lengths.length, entities };
+    return { content, samples: lengths.length };
   }
 
-  private async json(text: string, signal?: AbortSignal) {
+  private async json(text: string, found: FoundEntities, signal?: AbortSignal) {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -354,16 +380,15 @@ export class Anonymizer {
     }
     const root = { value };
     const leaves = collectLeaves(root, 'value', '$');
-    const entities = await this.applyToLeaves(leaves, signal);
+    await this.applyToLeaves(leaves, found, signal);
     const indent = jsonIndent(text);
     return {
       content: JSON.stringify(root.value, null, indent) + (text.endsWith('\n') ? '\n' : ''),
       samples: Array.isArray(value) ? value.length : 1,
-      entities,
     };
   }
 
-  private async jsonl(text: string, signal?: AbortSignal) {
+  private async jsonl(text: string, found: FoundEntities, signal?: AbortSignal) {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const lines = text.split(/\r?\n/);
     const parsed: ({ value: unknown } | undefined)[] = lines.map((line, i) => {
@@ -375,13 +400,13 @@ export class Anonymizer {
       }
     });
     const leaves = parsed.flatMap((p) => (p ? collectLeaves(p, 'value', '$') : []));
-    const entities = await this.applyToLeaves(leaves, signal);
+    await this.applyToLeaves(leaves, found, signal);
     const out = lines.map((line, i) => (parsed[i] ? JSON.stringify(parsed[i]!.value) : line));
-    return { content: out.join(eol), samples: parsed.filter(Boolean).length, entities };
+    return { content: out.join(eol), samples: parsed.filter(Boolean).length };
   }
 
   /** Anonymizes JSON leaves grouped by their path (`$[*].patient.name`) as the columns of a table. */
-  private async applyToLeaves(leaves: Leaf[], signal?: AbortSignal): Promise<Entity<PiiType>[]> {
+  private async applyToLeaves(leaves: Leaf[], found: FoundEntities, signal?: AbortSignal): Promise<void> {
     const byPath = new Map<string, Leaf[]>();
     for (const leaf of leaves) {
       const list = byPath.get(leaf.path);
@@ -389,8 +414,9 @@ export class Anonymizer {
       else byPath.set(leaf.path, [leaf]);
     }
     const groups = [...byPath.entries()];
-    const { masked, entities } = await this.columns(
+    const masked = await this.columns(
       groups.map(([path, list]) => ({ header: fieldName(path), values: list.map((l) => String(l.get())) })),
+      found,
       signal,
     );
     groups.forEach(([, list], c) => {
@@ -401,7 +427,6 @@ export class Anonymizer {
         leaf.set(typeof original === 'number' && /^-?\d+(?:\.\d+)?$/.test(next) ? Number(next) : next);
       });
     });
-    return entities;
   }
 
   private async breathe(signal?: AbortSignal): Promise<void> {
@@ -414,6 +439,33 @@ export class Anonymizer {
 }
 
 class FileProblem extends Error {}
+
+/** The entities of one file: every one counted by label, the first `limit` kept as objects. */
+class FoundEntities {
+  readonly kept: Entity<PiiType>[] = [];
+  readonly counts: Partial<Record<PiiType, number>> = {};
+
+  constructor(private readonly limit: number) {}
+
+  /** How many more can be kept. */
+  get room(): number {
+    return this.limit - this.kept.length;
+  }
+
+  add(entity: Entity<PiiType>): void {
+    this.count(entity.label, 1);
+    if (this.kept.length < this.limit) this.kept.push(entity);
+  }
+
+  count(label: PiiType, n: number): void {
+    this.counts[label] = (this.counts[label] ?? 0) + n;
+  }
+
+  /** Keeps an entity already counted. */
+  keep(entity: Entity<PiiType>): void {
+    this.kept.push(entity);
+  }
+}
 
 interface Leaf {
   path: string;
