@@ -644,6 +644,7 @@ function isWordPart(c: number, ch: string): boolean {
 }
 
 const UPPER = /^\p{Lu}/u;
+const LOWER_FIRST = /^\p{Ll}/u;
 /** An upper-case letter (`\p{Lu}`) starts at `i` and ends before `limit`. */
 function upperAt(text: string, i: number, limit: number): boolean {
   const c = text.charCodeAt(i);
@@ -804,11 +805,17 @@ function findStreets(
   }
   // 6750 Koskikatu 25 / 864 Piazzetta Scalette Rubiani 104 / 3565 Πλατεία Συντάγματος 204
   for (const m of numberWordsNumber(text, runs)) {
-    const words = m[1]!.trim().split(/[ \t]+/);
-    const capitals = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+    // Most matches are prose (`took 23 minutes and cost 300`): a first word in lower case needs a cue
+    // before the number, looked for before the words are split and counted.
+    const lowerFirst = LOWER_FIRST.test(m[1]!);
     const lower = hasContext(text, m.index, m.index, ADDRESS_CUES, [], { before: 50, after: 0 });
-    if ((capitals === 0 || /^\p{Ll}/u.test(words[0]!)) && !lower) continue;
-    if (capitals < words.length / 2 && !lower) continue;
+    if (lowerFirst && !lower) continue;
+    if (!lower) {
+      const words = m[1]!.trim().split(/[ \t]+/);
+      let capitals = 0;
+      for (const w of words) if (UPPER.test(w)) capitals++;
+      if (capitals === 0 || capitals < words.length / 2) continue;
+    }
     out.push({
       start: m.index,
       end: m.index + m[0].length,
