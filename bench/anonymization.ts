@@ -17,16 +17,20 @@
  *    write the file's text and encode it as UTF-8, as the job does before storing it) with `heuristics` in
  *    this process (one core: the pipeline is synchronous between files), PII in 20% of the sentences.
  *    Goal >= 20 MB/s of input, wall clock. The CPU time of the process (all threads, GC included) is printed
- *    too: on a shared machine it is the steadier figure.
+ *    too: on a shared machine it is the steadier figure. Then the first 20 MB again in the same process
+ *    (warm: no compilation, grown heap; no goal), and a machine reference (a fixed workload that uses none
+ *    of our code, before and after) to compare figures taken on different machines or on a busy host.
  *    Also measured: the same with PII in 60% of sentences (dense), and `ner+heuristics` on a slice
  *    (BENCH_NER_MB, default 4 MB).
  *
  * Env: BENCH_MB (default 100), BENCH_NER_MB (default 4), BENCH_DENSITY (default 0.2), BENCH_DATASET (path
  * of synth_dataset_v2.json), BENCH_ERRORS=<method> prints the token errors on the tuning templates,
- * BENCH_HASH=1 prints a SHA-1 of the outputs and entities of each throughput run (to compare versions).
+ * BENCH_ONLY=quality|throughput runs one part, BENCH_CPU_PROF_DIR=<dir> (with `node --cpu-prof
+ * --cpu-prof-dir=<dir> --import tsx`) writes the measured windows there for bench/profile-summary.ts, BENCH_HASH=1 prints a SHA-1 of the outputs and entities of each throughput run (to compare versions).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { base, en, Faker } from '@faker-js/faker';
 import {
   Anonymizer,
@@ -36,7 +40,15 @@ import {
   PiiAnalyzer,
   type PiiType,
 } from '../packages/core/src/index.js';
-import { fmt, hardTimeLimit, MB, printMachine, REPO_ROOT, reportGoal } from './lib/harness.js';
+import {
+  fmt,
+  hardTimeLimit,
+  MB,
+  machineReferenceMs,
+  printMachine,
+  REPO_ROOT,
+  reportGoal,
+} from './lib/harness.js';
 
 const DATASET =
   process.env.BENCH_DATASET ?? `${REPO_ROOT}/../shared/data/presidio-synth/synth_dataset_v2.json`;
@@ -46,6 +58,8 @@ const DENSITY = Math.min(1, Math.max(0, Number(process.env.BENCH_DENSITY ?? 0.2)
 const THRESHOLD = 0.3;
 const GOAL_F2 = 0.85;
 const GOAL_MBPS = 20;
+/** Entities a run reports as objects (the server's MAX_ENTITIES_FOUND); the others are counted. */
+const KEEP_ENTITIES = 10_000;
 
 interface Sample {
   full_text: string;
@@ -288,6 +302,10 @@ function corpus(mb: number, density: number): { path: string; format: 'txt' | 'c
   return files;
 }
 
+/** Measured windows, for `bench/profile-summary.ts` (CLOCK_MONOTONIC µs, like --cpu-prof's timestamps). */
+const profileWindows: { label: string; startUs: number; endUs: number }[] = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function throughput(
   method: DetectionMethod,
   files: ReturnType<typeof corpus>,
@@ -303,21 +321,26 @@ async function throughput(
   });
   const bytes = files.reduce((s, f) => s + f.bytes.length, 0);
   let entities = 0;
+  let kept = 0;
   let written = 0;
   // BENCH_HASH=1: a SHA-1 of every output (to compare two versions of the code; slows the run).
   const hash = process.env.BENCH_HASH ? createHash('sha1') : undefined;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const startUs = nowUs();
   for (const file of files) {
-    const out = await anonymizer.anonymizeFile(file);
+    // As the run job asks: every entity counted, the first 10,000 of the run kept as objects.
+    const out = await anonymizer.anonymizeFile(file, undefined, Math.max(0, KEEP_ENTITIES - kept));
     if (!out.ok) throw new Error(out.error);
     // The job stores the content as UTF-8 (blob store): encode it, as it does.
     written += Buffer.from(out.content, 'utf8').length;
-    entities += out.entities.length;
-    hash?.update(out.content).update(JSON.stringify(out.entities));
+    for (const n of Object.values(out.counts)) entities += n ?? 0;
+    kept += out.entities.length;
+    hash?.update(out.content).update(JSON.stringify(out.counts)).update(JSON.stringify(out.entities));
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  profileWindows.push({ label: `${method}, ${what}`, startUs, endUs: nowUs() });
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const mbps = bytes / MB / seconds;
   console.log(
@@ -329,14 +352,23 @@ async function throughput(
 async function main() {
   hardTimeLimit(30 * 60_000, 'bench/anonymization');
   printMachine();
-  const f2 = await quality();
+  const only = process.env.BENCH_ONLY;
+  const f2 = only === 'throughput' ? Number.NaN : await quality();
+  if (only === 'quality') return;
   console.log(
     `\n## throughput: ~${TOTAL_MB} MB of text and CSV (1 MB files, half each), REDACT, one process`,
   );
-  const typical = await throughput(
+  const reference = machineReferenceMs();
+  console.log(
+    `machine reference before: ${fmt(reference, 0)} ms (bench/lib/harness.ts machineReferenceMs; lower is faster)`,
+  );
+  const typicalFiles = corpus(TOTAL_MB, DENSITY);
+  const typical = await throughput('heuristics', typicalFiles, `PII in ${DENSITY * 100}% of sentences`);
+  // The same files again: V8 has compiled everything and the heap has grown (what a long-running server sees).
+  await throughput(
     'heuristics',
-    corpus(TOTAL_MB, DENSITY),
-    `PII in ${DENSITY * 100}% of sentences`,
+    typicalFiles.slice(0, 20),
+    `PII in ${DENSITY * 100}% of sentences, the first 20 MB again in the warm process`,
   );
   const dense = await throughput(
     'heuristics',
@@ -348,7 +380,13 @@ async function main() {
     corpus(NER_MB, DENSITY),
     `PII in ${DENSITY * 100}% of sentences`,
   );
+  console.log(`machine reference after: ${fmt(machineReferenceMs(), 0)} ms`);
   console.log();
+  if (process.env.BENCH_CPU_PROF_DIR)
+    writeFileSync(
+      join(process.env.BENCH_CPU_PROF_DIR, 'windows.json'),
+      JSON.stringify(profileWindows, null, 2),
+    );
   if (Number.isFinite(f2))
     reportGoal('PII F2 x 100 (aimon_pii_m1, synth_dataset_v2)', f2 * 100, GOAL_F2 * 100, 'at-least', '');
   reportGoal(

@@ -5,6 +5,8 @@
  * samples inside those windows are counted, so server start-up and idle time do not dilute the figures.
  *
  *   npx tsx bench/profile-summary.ts <profile.cpuprofile | directory> [topN]
+ *
+ * PROFILE_WINDOW=<label prefix> counts only the windows whose label starts with it.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,9 +133,13 @@ function main(): void {
         .map((f) => join(target, f))
     : [target];
   const windowsFile = isDir ? join(target, 'windows.json') : undefined;
+  // PROFILE_WINDOW=<label prefix> keeps only the windows whose label starts with it.
+  const only = process.env.PROFILE_WINDOW;
   const windows =
     windowsFile && existsSync(windowsFile)
-      ? (JSON.parse(readFileSync(windowsFile, 'utf8')) as Window[])
+      ? (JSON.parse(readFileSync(windowsFile, 'utf8')) as Window[]).filter(
+          (w) => !only || w.label.startsWith(only),
+        )
       : undefined;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
