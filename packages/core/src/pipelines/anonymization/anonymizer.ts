@@ -80,11 +80,6 @@ const NONE: Entity<PiiType>[] = [];
 /** Long synchronous work yields to the event loop this often (ms), so a server stays responsive. */
 const YIELD_MS = 40;
 
-interface Unit {
-  text: string;
-  hints: readonly string[];
-}
-
 /**
  * Anonymizes the files of one run: detects entities (the run's method and threshold), masks them (the
  * run's operators, one REPLACE table for the whole run) and writes each file back in its own format.
@@ -174,7 +169,8 @@ export class Anonymizer {
   async detectText(text: string, signal?: AbortSignal): Promise<Entity<PiiType>[]> {
     const segments = segment(text);
     const found = await this.detectUnits(
-      segments.map(([, s]) => ({ text: s, hints: [] })),
+      segments.map(([, s]) => s),
+      [],
       signal,
     );
     // The entities are this call's own objects: moved to the text's offsets in place, not copied.
@@ -213,28 +209,27 @@ export class Anonymizer {
   }
 
   /**
-   * Heuristics and NER over units packed into batches (a column's values are analysed as one text, with a
-   * separator wider than any context window between them), the language model over all units at once;
-   * merged per unit.
+   * Heuristics and NER over units (a column's values, or a document's segments) packed into batches (analysed
+   * as one text, with a separator wider than any context window between them, `hints` for all), the
+   * language model over all units at once; merged per unit.
    */
-  private async detectUnits(units: readonly Unit[], signal?: AbortSignal): Promise<Entity<PiiType>[][]> {
+  private async detectUnits(
+    units: readonly string[],
+    hints: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Entity<PiiType>[][]> {
     const local: Entity<PiiType>[][] = new Array(units.length);
     let i = 0;
     while (i < units.length) {
-      const hints = units[i]!.hints;
       const starts: number[] = [];
       const texts: string[] = [];
       let length = 0;
       let j = i;
-      while (
-        j < units.length &&
-        units[j]!.hints === hints &&
-        (j === i || length + units[j]!.text.length < BATCH_CHARS)
-      ) {
+      while (j < units.length && (j === i || length + units[j]!.length < BATCH_CHARS)) {
         if (j > i) length += this.separator.length;
         starts.push(length);
-        texts.push(units[j]!.text);
-        length += units[j]!.text.length;
+        texts.push(units[j]!);
+        length += units[j]!.length;
         local[j] = NONE;
         j++;
       }
@@ -255,10 +250,7 @@ export class Anonymizer {
       await this.breathe(signal);
     }
     if (!this.llm) return local.map((l) => (l.length > 1 ? mergeEntities(l) : l));
-    const fromLlm = await this.llm.detect(
-      units.map((u) => u.text),
-      signal,
-    );
+    const fromLlm = await this.llm.detect(units, signal);
     return local.map((l, n) =>
       mergeEntities([...l, ...(fromLlm[n] ?? []).filter((e) => e.score >= this.options.threshold)]),
     );
@@ -281,10 +273,7 @@ export class Anonymizer {
       for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
       const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values[i]!);
-      const votes = await this.detectUnits(
-        sample.map((text) => ({ text, hints })),
-        signal,
-      );
+      const votes = await this.detectUnits(sample, hints, signal);
       const typed = voteColumnType(sample, votes);
       const out: string[] = new Array(values.length);
       if (typed) {
@@ -327,7 +316,8 @@ export class Anonymizer {
         }
       } else {
         const detected = await this.detectUnits(
-          filledAt.map((i) => ({ text: values[i]!, hints })),
+          filledAt.map((i) => values[i]!),
+          hints,
           signal,
         );
         for (let i = 0; i < values.length; i++) out[i] = values[i]!;
