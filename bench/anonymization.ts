@@ -26,7 +26,9 @@
  * Env: BENCH_MB (default 100), BENCH_NER_MB (default 4), BENCH_DENSITY (default 0.2), BENCH_DATASET (path
  * of synth_dataset_v2.json), BENCH_ERRORS=<method> prints the token errors on the tuning templates,
  * BENCH_ONLY=quality|throughput runs one part, BENCH_CPU_PROF_DIR=<dir> (with `node --cpu-prof
- * --cpu-prof-dir=<dir> --import tsx`) writes the measured windows there for bench/profile-summary.ts, BENCH_HASH=1 prints a SHA-1 of the outputs and entities of each throughput run (to compare versions).
+ * --cpu-prof-dir=<dir> --import tsx`) writes the measured windows there for bench/profile-summary.ts,
+ * BENCH_HASH=1 prints a SHA-1 of each throughput run's written files, entity counts and kept entities (to
+ * compare versions).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
