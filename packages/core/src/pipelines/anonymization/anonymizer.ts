@@ -290,7 +290,6 @@ export class Anonymizer {
             // The filled values only (empty ones stay as they are), all counted at once; an object is made
             // for the ones kept.
             found.count(type, filledAt.length);
-            let room = found.room;
             for (const i of filledAt) {
               const value = values[i]!;
               const start = trimmedStart(value);
@@ -301,10 +300,7 @@ export class Anonymizer {
                 const masked = operator.apply({ label: type, value: value.slice(start, end), config });
                 out[i] = value.slice(0, start) + masked + value.slice(end);
               }
-              if (room > 0) {
-                found.keep({ start, end, label: type, score });
-                room--;
-              }
+              if (!found.full) found.keep({ start, end, label: type, score });
             }
           }
         } else {
@@ -437,23 +433,23 @@ class FoundEntities {
 
   constructor(private readonly limit: number) {}
 
-  /** How many more can be kept. */
-  get room(): number {
-    return this.limit - this.kept.length;
+  /** No more entities are kept (callers skip making them). */
+  get full(): boolean {
+    return this.kept.length >= this.limit;
   }
 
   add(entity: Entity<PiiType>): void {
     this.count(entity.label, 1);
-    if (this.kept.length < this.limit) this.kept.push(entity);
+    this.keep(entity);
   }
 
   count(label: PiiType, n: number): void {
     this.counts[label] = (this.counts[label] ?? 0) + n;
   }
 
-  /** Keeps an entity already counted. */
+  /** Keeps an entity already counted, while there is room. */
   keep(entity: Entity<PiiType>): void {
-    this.kept.push(entity);
+    if (!this.full) this.kept.push(entity);
   }
 }
 
