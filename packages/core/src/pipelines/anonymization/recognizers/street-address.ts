@@ -807,14 +807,14 @@ function findStreets(
   for (const m of numberWordsNumber(text, runs)) {
     // Most matches are prose (`took 23 minutes and cost 300`): a first word in lower case needs a cue
     // before the number, looked for before the words are split and counted.
-    const lowerFirst = LOWER_FIRST.test(m[1]!);
     const lower = hasContext(text, m.index, m.index, ADDRESS_CUES, [], { before: 50, after: 0 });
-    if (lowerFirst && !lower) continue;
     if (!lower) {
+      if (LOWER_FIRST.test(m[1]!)) continue;
+      // At least half the words capitalised (so at least one).
       const words = m[1]!.trim().split(/[ \t]+/);
       let capitals = 0;
       for (const w of words) if (UPPER.test(w)) capitals++;
-      if (capitals === 0 || capitals < words.length / 2) continue;
+      if (capitals < words.length / 2) continue;
     }
     out.push({
       start: m.index,
