@@ -42,6 +42,7 @@ import {
   PiiAnalyzer,
   type PiiType,
 } from '../packages/core/src/index.js';
+import { MAX_ENTITIES_FOUND } from '../packages/server/src/services/anonymization.js';
 import {
   fmt,
   hardTimeLimit,
@@ -60,8 +61,6 @@ const DENSITY = Math.min(1, Math.max(0, Number(process.env.BENCH_DENSITY ?? 0.2)
 const THRESHOLD = 0.3;
 const GOAL_F2 = 0.85;
 const GOAL_MBPS = 20;
-/** Entities a run reports as objects (the server's MAX_ENTITIES_FOUND); the others are counted. */
-const KEEP_ENTITIES = 10_000;
 
 interface Sample {
   full_text: string;
@@ -332,7 +331,7 @@ async function throughput(
   const startUs = nowUs();
   for (const file of files) {
     // As the run job asks: every entity counted, the first 10,000 of the run kept as objects.
-    const out = await anonymizer.anonymizeFile(file, undefined, Math.max(0, KEEP_ENTITIES - kept));
+    const out = await anonymizer.anonymizeFile(file, undefined, Math.max(0, MAX_ENTITIES_FOUND - kept));
     if (!out.ok) throw new Error(out.error);
     // The job stores the content as UTF-8 (blob store): encode it, as it does.
     written += Buffer.from(out.content, 'utf8').length;

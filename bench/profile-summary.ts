@@ -133,7 +133,6 @@ function main(): void {
         .map((f) => join(target, f))
     : [target];
   const windowsFile = isDir ? join(target, 'windows.json') : undefined;
-  // PROFILE_WINDOW=<label prefix> keeps only the windows whose label starts with it.
   const only = process.env.PROFILE_WINDOW;
   const windows =
     windowsFile && existsSync(windowsFile)

@@ -261,11 +261,15 @@ export function machineReferenceMs(): number {
     for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
     const words: string[] = [];
     for (let i = 0; i < text.length; i += 64) words.push(text.slice(i, i + 12).trim());
-    if (found < 0 || hash === 0.5 || words.length === 0) throw new Error('unreachable');
     best = Math.min(best, performance.now() - t0);
+    // Kept where V8 cannot prove it unused, so the work is not dropped.
+    machineReferenceChecksum = found + hash + words.length;
   }
   return best;
 }
+
+/** What the last machine reference computed (only so that its work cannot be optimised away). */
+export let machineReferenceChecksum = 0;
 
 export interface GoalResult {
   name: string;
