@@ -68,15 +68,18 @@ export const AnonymizationRunSchema = z
   })
   .meta({ id: 'AnonymizationRun', description: 'A PII/PHI anonymization run.' });
 
-const operatorOptions = z.object({
-  type: z.string().describe(`One of ${MASK_OPERATORS.join(', ')}`),
-  keep_last: z
-    .number()
-    .int()
-    .optional()
-    .describe('MASK: letters or digits left visible at the end (default 4)'),
-  masking_char: z.string().optional().describe('MASK: the masking character (default *)'),
-});
+const operatorOptions = z
+  .object({
+    type: z.string().describe(`One of ${MASK_OPERATORS.join(', ')}`),
+    keep_last: z
+      .number()
+      .int()
+      .optional()
+      .describe('MASK: letters or digits left visible at the end (default 4)'),
+    masking_char: z.string().optional().describe('MASK: the masking character (default *)'),
+  })
+  // A misspelt option (`keeplast`) is refused, not silently dropped.
+  .strict();
 
 export const CreateAnonymizationRunBody = z
   .object({

@@ -172,6 +172,15 @@ describe('POST /anonymization-runs/', () => {
         /mask_config.email: "SHRED" is not an operator/,
       ],
       [
+        {
+          dataset_id: ids.patients,
+          pii_types: ['email'],
+          detection_method: 'heuristics',
+          mask_config: { email: { type: 'MASK', keeplast: 2 } },
+        },
+        /mask_config\.email.*keeplast/,
+      ],
+      [
         { dataset_id: ids.patients, pii_types: ['email'], detection_method: 'heuristics', threshold: 1.5 },
         /threshold/,
       ],
