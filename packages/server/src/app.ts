@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createLlmGateway, type LlmGateway, resolveCatalog } from '@openframer/core';
+import { createLlmGateway, type LlmGateway, PiiDetectionPool, resolveCatalog } from '@openframer/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -108,6 +108,8 @@ export async function createContext(
     const evaluations = new EvaluationService(database.db, blobs, jobs, llm, llmConfig, catalog, accounting);
     jobs.register(EVALUATION_JOB, evaluations.runJob);
     const datasets = new DatasetService(database.db, blobs, signer, join(config.dataDir, 'tmp'));
+    const detectionPool =
+      config.anonymizationThreads > 0 ? new PiiDetectionPool(config.anonymizationThreads) : undefined;
     const anonymization = new AnonymizationService(
       database.db,
       blobs,
@@ -119,6 +121,7 @@ export async function createContext(
       secretBox,
       signer,
       datasets,
+      detectionPool,
     );
     jobs.register(ANONYMIZATION_JOB, anonymization.runJob);
     const sqlExecutor = config.sqlExecute.url
@@ -161,6 +164,7 @@ export async function createContext(
       llmConfig,
       accounting,
       sqlExecutor,
+      detectionPool,
       services: {
         specs,
         runs,

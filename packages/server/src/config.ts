@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -24,6 +25,8 @@ export interface ServerConfig {
   apiKeyTtlDays: number;
   rotationsPerHourPerIp: number;
   jobConcurrency: number;
+  /** Threads for anonymization's pattern and NER detection, shared by all runs; 0 runs it in the job's thread. */
+  anonymizationThreads: number;
   logLevel: string;
   init:
     | {
@@ -86,6 +89,12 @@ const envSchema = z.object({
   OPENFRAMER_API_KEY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   OPENFRAMER_ROTATIONS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   OPENFRAMER_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  OPENFRAMER_ANONYMIZATION_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(() => Math.min(8, availableParallelism())),
   OPENFRAMER_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -158,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     apiKeyTtlDays: e.OPENFRAMER_API_KEY_TTL_DAYS,
     rotationsPerHourPerIp: e.OPENFRAMER_ROTATIONS_PER_HOUR,
     jobConcurrency: e.OPENFRAMER_JOB_CONCURRENCY,
+    anonymizationThreads: e.OPENFRAMER_ANONYMIZATION_THREADS,
     logLevel: e.OPENFRAMER_LOG_LEVEL,
     init:
       initCount === 3

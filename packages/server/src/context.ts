@@ -1,4 +1,4 @@
-import type { LlmConfig, LlmGateway, SqlExecutor } from '@openframer/core';
+import type { LlmConfig, LlmGateway, PiiDetectionPool, SqlExecutor } from '@openframer/core';
 import type { AuthService } from './auth/service.js';
 import type { UrlSigner } from './blobs/signing.js';
 import type { BlobStore } from './blobs/store.js';
@@ -30,6 +30,8 @@ export interface AppContext {
   accounting: LlmAccounting;
   /** Runs generated SQL (`syntax+schema+execute`, the `sql_execute` tool); closed with the app. */
   sqlExecutor: SqlExecutor & { close(): Promise<void> };
+  /** Anonymization's detection threads (none when OPENFRAMER_ANONYMIZATION_THREADS is 0); closed with the app. */
+  detectionPool: PiiDetectionPool | undefined;
   services: {
     auth: AuthService;
     datasets: DatasetService;

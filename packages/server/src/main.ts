@@ -21,6 +21,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await ctx.jobs.stop(0);
     await app.close();
     await ctx.sqlExecutor.close();
+    await ctx.detectionPool?.close();
     await ctx.database.close();
     throw err;
   }
@@ -34,6 +35,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await app.close();
       await ctx.jobs.stop();
       await ctx.sqlExecutor.close();
+      await ctx.detectionPool?.close();
       await ctx.database.close();
     })();
     return closing;

@@ -16,6 +16,7 @@ import {
   type MaskPlan,
   NotFoundError,
   PII_TYPES,
+  type PiiDetectionPool,
   type PiiEntity,
   type PiiType,
   parseMaskConfig,
@@ -161,6 +162,8 @@ export class AnonymizationService {
     private readonly secrets: SecretBox,
     private readonly signer: UrlSigner,
     private readonly datasets: DatasetService,
+    /** Threads for pattern and NER detection; undefined runs it in the job's own thread. */
+    private readonly detectionPool?: PiiDetectionPool,
     private readonly log?: { error(obj: object, msg: string): void },
   ) {
     this.db = db.withTables<AnonymizationTables>();
@@ -482,6 +485,7 @@ export class AnonymizationService {
       plan: mask.plan,
       fallback: mask.fallback,
       secret: this.secrets.open(run.sealed_secret),
+      ...(this.detectionPool ? { pool: this.detectionPool } : {}),
       ...(usesLlm(method) && run.llm_model_name
         ? { llm: { gateway: this.llm, model: run.llm_model_name } }
         : {}),

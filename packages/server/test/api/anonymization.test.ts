@@ -509,6 +509,79 @@ describe('the llm method', () => {
   });
 });
 
+describe('detection threads (OPENFRAMER_ANONYMIZATION_THREADS)', () => {
+  it('write the same files and results as detection in the job thread', async () => {
+    const single = await startHarness({ OPENFRAMER_ANONYMIZATION_THREADS: '0' });
+    try {
+      expect(single.ctx.detectionPool).toBeUndefined();
+      expect(h.ctx.detectionPool?.size).toBeGreaterThan(0);
+      const notes = Array.from(
+        { length: 800 },
+        (_, i) =>
+          `Visit ${i}: Maria Garcia (maria${i}@example.com, 555-201-${String(i).padStart(4, '0')}) lives at ${10 + i} Oak Street.`,
+      ).join('\n');
+      const table = `id,name,email,note\n${Array.from({ length: 800 }, (_, i) => `${i},John Smith,j${i}@example.com,"Call 555-301-${String(i).padStart(4, '0')} after ${(i % 12) + 1} pm"`).join('\n')}\n`;
+      const entries: Parameters<typeof multipart>[0] = [
+        ['name', 'threads'],
+        ['dataset_type', 'MULTI_FILE'],
+        ['files', file('notes.txt', notes)],
+        ['files', file('table.csv', table)],
+        ['files', file('intake.txt', fixture('intake.txt'))],
+        ['files', file('messages.jsonl', fixture('messages.jsonl'))],
+      ];
+      const outcomes = [];
+      for (const harness of [h, single]) {
+        const created = await harness.request({
+          method: 'POST',
+          url: '/api/dataframer/seed-datasets/create/',
+          ...multipart(entries),
+        });
+        expect(created.statusCode, created.body).toBe(201);
+        const res = await harness.request({
+          method: 'POST',
+          url: `${base}/`,
+          payload: {
+            dataset_id: created.json().id,
+            pii_types: ['first_name', 'last_name', 'email', 'phone_number', 'street_address', 'date'],
+            detection_method: 'ner+heuristics',
+            mask_config: { email: { type: 'MASK', keep_last: 4 } },
+          },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        await harness.ctx.jobs.idle(60_000);
+        const run = (await harness.request({ method: 'GET', url: `${base}/${res.json().id}/` })).json();
+        expect(run.status, JSON.stringify(run.results)).toBe('SUCCEEDED');
+        const contents: Record<string, string> = {};
+        for (const f of run.anonymized_files as { id: string; path: string }[]) {
+          const link = (
+            await harness.request({ method: 'GET', url: `${base}/${run.id}/download-file/?file_id=${f.id}` })
+          ).json();
+          const url = new URL(link.download_url);
+          contents[f.path] = (
+            await harness.request({ method: 'GET', url: `${url.pathname}${url.search}`, key: null })
+          ).body;
+        }
+        outcomes.push({ results: run.results, contents });
+      }
+      const [threaded, alone] = outcomes;
+      expect(Object.keys(threaded!.contents).sort()).toEqual([
+        'intake.txt',
+        'messages.jsonl',
+        'notes.txt',
+        'table.csv',
+      ]);
+      expect(threaded!.contents).toEqual(alone!.contents);
+      expect(threaded!.results).toEqual(alone!.results);
+      expect(threaded!.contents['notes.txt']).not.toContain('maria7@example.com');
+      expect(threaded!.results.entity_summary.email).toBeGreaterThan(1_600);
+      // The run's detection went through the threads (still up: they stop after 30 s without work).
+      expect(h.ctx.detectionPool!.threads).toBeGreaterThan(0);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe('DELETE /anonymization-runs/{id}/', () => {
   it('deletes the run and its files', async () => {
     const run = await runToEnd({

@@ -89,6 +89,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await ctx.jobs.stop(1000);
       await ctx.blobs.close?.();
       await ctx.sqlExecutor.close();
+      await ctx.detectionPool?.close();
       await ctx.database.close();
       await pgdb?.drop();
       await rm(dataDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import {
 } from './columns.js';
 import { UNIT_BOUNDARY } from './context.js';
 import { type CsvColumns, csvField, parseCsvColumns } from './csv.js';
+import type { AnalyzerSpec, DetectionPool } from './detection-pool.js';
 import { LlmDetector } from './llm.js';
 import { mergeEntities } from './merge.js';
 import { type DetectionMethod, detectorsOf } from './methods.js';
@@ -38,6 +39,11 @@ export interface AnonymizerOptions {
   /** Per-run secret: seeds REPLACE fakes and keys HASH. */
   secret: string;
   llm?: { gateway: LlmGateway; model: string; credentials?: { databricks?: DatabricksCredentials } };
+  /**
+   * Threads for pattern and NER detection. Without one, detection runs in the calling thread (yielding to
+   * its event loop every YIELD_MS). The output is the same either way.
+   */
+  pool?: DetectionPool;
 }
 
 export interface AnonymizeInput {
@@ -90,6 +96,7 @@ export class Anonymizer {
   private readonly operators: Record<OperatorName, Operator>;
   private readonly piiTypes: ReadonlySet<PiiType>;
   private readonly separator: string;
+  private readonly spec: AnalyzerSpec;
   private lastYield = Date.now();
 
   private constructor(
@@ -102,12 +109,18 @@ export class Anonymizer {
     this.separator = analyzer.recognizers.some((r) => r.kind === 'ner')
       ? WIDE_UNIT_SEPARATOR
       : UNIT_SEPARATOR;
+    this.spec = {
+      piiTypes: options.piiTypes,
+      detectors: detectorsOf(options.method),
+      threshold: options.threshold,
+    };
   }
 
   static async create(options: AnonymizerOptions): Promise<Anonymizer> {
     const detectors = detectorsOf(options.method);
     const analyzer = new Analyzer({ piiTypes: options.piiTypes, detectors, threshold: options.threshold });
-    await analyzer.prepare();
+    // With a pool, the threads prepare their own analyzers (NER lexicons are not loaded here for nothing).
+    if (!options.pool) await analyzer.prepare();
     let llm: LlmDetector | undefined;
     if ((detectors as readonly string[]).includes('llm')) {
       if (!options.llm) throw new Error(`detection method ${options.method} needs a language model`);
@@ -218,9 +231,9 @@ export class Anonymizer {
     hints: readonly string[],
     signal?: AbortSignal,
   ): Promise<Entity<PiiType>[][]> {
-    const local: Entity<PiiType>[][] = new Array(units.length);
-    let i = 0;
-    while (i < units.length) {
+    const local: Entity<PiiType>[][] = new Array(units.length).fill(NONE);
+    const batches: Batch[] = [];
+    for (let i = 0; i < units.length; ) {
       const starts: number[] = [];
       const texts: string[] = [];
       let length = 0;
@@ -230,11 +243,14 @@ export class Anonymizer {
         starts.push(length);
         texts.push(units[j]!);
         length += units[j]!.length;
-        local[j] = NONE;
         j++;
       }
-      const text = texts.length === 1 ? texts[0]! : texts.join(this.separator);
-      const found = this.analyzer.detect(text, hints).sort((a, b) => a.start - b.start);
+      batches.push({ first: i, starts, texts });
+      i = j;
+    }
+    // A batch's entities go to its own units: batches may finish in any order.
+    const place = ({ first, starts, texts }: Batch, detected: Entity<PiiType>[]) => {
+      const found = detected.sort((a, b) => a.start - b.start);
       let k = 0;
       for (const e of found) {
         while (k + 1 < starts.length && starts[k + 1]! <= e.start) k++;
@@ -242,12 +258,35 @@ export class Anonymizer {
         if (e.end - offset > texts[k]!.length) continue;
         e.start -= offset;
         e.end -= offset;
-        const list = local[i + k]!;
-        if (list === NONE) local[i + k] = [e];
+        const list = local[first + k]!;
+        if (list === NONE) local[first + k] = [e];
         else list.push(e);
       }
-      i = j;
-      await this.breathe(signal);
+    };
+    const textOf = (b: Batch) => (b.texts.length === 1 ? b.texts[0]! : b.texts.join(this.separator));
+    // (A language model alone has no recognizers: nothing for the threads to do.)
+    const pool = this.analyzer.recognizers.length > 0 ? this.options.pool : undefined;
+    if (pool) {
+      // A few batches per thread in flight: the threads never wait, and a large column is not all queued.
+      let next = 0;
+      let failed = false;
+      const feed = async () => {
+        while (next < batches.length && !failed) {
+          const batch = batches[next++]!;
+          try {
+            place(batch, await pool.detect(this.spec, textOf(batch), hints, signal));
+          } catch (err) {
+            failed = true;
+            throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(batches.length, pool.size * 2) }, feed));
+    } else {
+      for (const batch of batches) {
+        place(batch, this.analyzer.detect(textOf(batch), hints));
+        await this.breathe(signal);
+      }
     }
     if (!this.llm) return local.map((l) => (l.length > 1 ? mergeEntities(l) : l));
     const fromLlm = await this.llm.detect(units, signal);
@@ -265,16 +304,33 @@ export class Anonymizer {
     found: FoundEntities,
     signal?: AbortSignal,
   ): Promise<string[][]> {
-    const masked: string[][] = [];
-    for (const column of columns) {
-      const hints = column.header ? [column.header] : [];
-      const values = column.values;
+    // Detection first, then masking column by column in order (REPLACE fakes and the kept entities depend
+    // on the order values are met in). With a pool, every column's detection at once; a language model
+    // is asked one column at a time, as without threads.
+    const detectColumn = async ({ header, values }: (typeof columns)[number]) => {
+      const hints = header ? [header] : [];
       const filledAt: number[] = [];
       for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
       const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values[i]!);
       const votes = await this.detectUnits(sample, hints, signal);
       const typed = voteColumnType(sample, votes);
+      const detected = typed
+        ? undefined
+        : await this.detectUnits(
+            filledAt.map((i) => values[i]!),
+            hints,
+            signal,
+          );
+      return { filledAt, typed, detected };
+    };
+    const detections: Awaited<ReturnType<typeof detectColumn>>[] = [];
+    if (this.options.pool && !this.llm) detections.push(...(await Promise.all(columns.map(detectColumn))));
+    else for (const column of columns) detections.push(await detectColumn(column));
+    const masked: string[][] = [];
+    for (let c = 0; c < columns.length; c++) {
+      const values = columns[c]!.values;
+      const { filledAt, typed, detected } = detections[c]!;
       const out: string[] = new Array(values.length);
       if (typed) {
         const score = round(typed.share);
@@ -311,14 +367,9 @@ export class Anonymizer {
           }
         }
       } else {
-        const detected = await this.detectUnits(
-          filledAt.map((i) => values[i]!),
-          hints,
-          signal,
-        );
         for (let i = 0; i < values.length; i++) out[i] = values[i]!;
         filledAt.forEach((i, k) => {
-          const list = detected[k]!;
+          const list = detected![k]!;
           if (list.length === 0) return;
           out[i] = this.mask(values[i]!, list);
           for (const e of list) found.add(e);
@@ -425,6 +476,13 @@ export class Anonymizer {
 }
 
 class FileProblem extends Error {}
+
+/** Units analysed together as one text: the first unit's index, each unit's start in the text, the units. */
+interface Batch {
+  first: number;
+  starts: number[];
+  texts: string[];
+}
 
 /** The entities of one file: every one counted by label, the first `limit` kept as objects. */
 class FoundEntities {

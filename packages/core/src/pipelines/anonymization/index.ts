@@ -15,6 +15,10 @@ export {
 } from './anonymizer.js';
 export { type ColumnType as PiiColumnType, voteColumnType } from './columns.js';
 export {
+  type AnalyzerSpec as PiiAnalyzerSpec,
+  DetectionPool as PiiDetectionPool,
+} from './detection-pool.js';
+export {
   LLM_SCORE as LLM_PII_SCORE,
   LlmDetector as LlmPiiDetector,
   type LlmDetectorOptions as LlmPiiDetectorOptions,
