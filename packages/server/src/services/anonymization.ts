@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   type AnonymizableFormat,
+  type AnonymizedFileOutcome,
   Anonymizer,
   ConflictError,
   contentTypeForFormat,
@@ -496,21 +497,40 @@ export class AnonymizationService {
     const problems: string[] = [];
     let samples = 0;
     let written = 0;
-    for (const source of sources) {
-      job.signal.throwIfAborted();
+    // With detection threads, the next file is read and started while this one is detected, masked and
+    // stored (its masking waits for this one's: the output is the same as one file at a time).
+    const ahead = this.detectionPool ? 2 : 1;
+    const started: {
+      source: (typeof sources)[number];
+      isPdf: boolean;
+      format: AnonymizableFormat;
+      outcome: Promise<AnonymizedFileOutcome>;
+    }[] = [];
+    const start = (source: (typeof sources)[number]) => {
       const isPdf = source.file_type === 'pdf';
       const format: AnonymizableFormat = isPdf ? 'txt' : (source.file_type as AnonymizableFormat);
       const key = isPdf ? source.text_blob_key : source.blob_key;
-      if (!key) {
-        problems.push(`${source.path}: no text could be extracted from this PDF`);
-        continue;
+      const outcome: Promise<AnonymizedFileOutcome> = key
+        ? (async () =>
+            anonymizer.anonymizeFile(
+              { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
+              job.signal,
+              // Each file keeps up to the run's limit; the run keeps the first of them in file order.
+              MAX_ENTITIES_FOUND,
+            ))()
+        : Promise.resolve({ ok: false, error: `${source.path}: no text could be extracted from this PDF` });
+      // Awaited in order below; until then a failure must not count as unhandled.
+      outcome.catch(() => undefined);
+      started.push({ source, isPdf, format, outcome });
+    };
+    let next = 0;
+    while (next < sources.length || started.length > 0) {
+      while (started.length < ahead && next < sources.length) {
+        job.signal.throwIfAborted();
+        start(sources[next++]!);
       }
-      // Only the entities the run reports are made into objects (the summary counts them all).
-      const outcome = await anonymizer.anonymizeFile(
-        { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
-        job.signal,
-        MAX_ENTITIES_FOUND - entities.length,
-      );
+      const { source, isPdf, format, outcome: pending } = started.shift()!;
+      const outcome = await pending;
       if (!outcome.ok) {
         problems.push(outcome.error);
         continue;
@@ -538,7 +558,10 @@ export class AnonymizationService {
       written++;
       samples += outcome.samples;
       for (const [label, n] of Object.entries(outcome.counts)) summary[label] = (summary[label] ?? 0) + n;
-      for (const e of outcome.entities) entities.push(e);
+      for (const e of outcome.entities) {
+        if (entities.length >= MAX_ENTITIES_FOUND) break;
+        entities.push(e);
+      }
     }
     const results: AnonymizationResults = {
       entity_summary: summary,

@@ -98,6 +98,8 @@ export class Anonymizer {
   private readonly separator: string;
   private readonly spec: AnalyzerSpec;
   private lastYield = Date.now();
+  /** Settles when every file handed to anonymizeFile so far has been masked (or has failed). */
+  private masked: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: AnonymizerOptions,
@@ -138,11 +140,35 @@ export class Anonymizer {
    * Anonymizes one file; bad input (binary, invalid UTF-8, huge lines, broken syntax) is an outcome, not a
    * throw. All entities are counted; only the first `keepEntities` are returned as objects (a run reports
    * a sample of them, and a typed column of a large table holds hundreds of thousands).
+   *
+   * Files may be given before the previous one is done (detection in a pool then overlaps the other work):
+   * each is masked only after the files given before it, so REPLACE fakes come out as when the files are
+   * anonymized one after another.
    */
   async anonymizeFile(
     input: AnonymizeInput,
     signal?: AbortSignal,
     keepEntities = Number.POSITIVE_INFINITY,
+  ): Promise<FileOutcome> {
+    const earlier = this.masked;
+    let done!: () => void;
+    const own = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.masked = earlier.then(() => own);
+    try {
+      return await this.anonymizeInTurn(input, earlier, signal, keepEntities);
+    } finally {
+      done();
+    }
+  }
+
+  /** anonymizeFile, masking once `earlier` (the files given before this one are masked) settles. */
+  private async anonymizeInTurn(
+    input: AnonymizeInput,
+    earlier: Promise<void>,
+    signal: AbortSignal | undefined,
+    keepEntities: number,
   ): Promise<FileOutcome> {
     const decoded = decode(input.bytes);
     if ('error' in decoded) return { ok: false, error: `${input.path}: ${decoded.error}` };
@@ -158,12 +184,12 @@ export class Anonymizer {
     try {
       const result =
         input.format === 'csv'
-          ? await this.csv(text, found, signal)
+          ? await this.csv(text, found, earlier, signal)
           : input.format === 'json'
-            ? await this.json(text, found, signal)
+            ? await this.json(text, found, earlier, signal)
             : input.format === 'jsonl'
-              ? await this.jsonl(text, found, signal)
-              : await this.document(text, found, signal);
+              ? await this.jsonl(text, found, earlier, signal)
+              : await this.document(text, found, earlier, signal);
       return {
         ok: true,
         content: (bom ? '\ufeff' : '') + result.content,
@@ -215,8 +241,9 @@ export class Anonymizer {
     return out + text.slice(at);
   }
 
-  private async document(text: string, found: FoundEntities, signal?: AbortSignal) {
+  private async document(text: string, found: FoundEntities, earlier: Promise<void>, signal?: AbortSignal) {
     const entities = await this.detectText(text, signal);
+    await earlier;
     for (const e of entities) found.add(e);
     return { content: this.mask(text, entities), samples: 1 };
   }
@@ -302,6 +329,7 @@ export class Anonymizer {
   private async columns(
     columns: readonly { header: string; values: readonly string[] }[],
     found: FoundEntities,
+    earlier: Promise<void>,
     signal?: AbortSignal,
   ): Promise<string[][]> {
     // Detection first, then masking column by column in order (REPLACE fakes and the kept entities depend
@@ -327,6 +355,7 @@ export class Anonymizer {
     const detections: Awaited<ReturnType<typeof detectColumn>>[] = [];
     if (this.options.pool && !this.llm) detections.push(...(await Promise.all(columns.map(detectColumn))));
     else for (const column of columns) detections.push(await detectColumn(column));
+    await earlier;
     const masked: string[][] = [];
     for (let c = 0; c < columns.length; c++) {
       const values = columns[c]!.values;
@@ -380,7 +409,7 @@ export class Anonymizer {
     return masked;
   }
 
-  private async csv(text: string, found: FoundEntities, signal?: AbortSignal) {
+  private async csv(text: string, found: FoundEntities, earlier: Promise<void>, signal?: AbortSignal) {
     let table: CsvColumns | undefined;
     try {
       // By column: the table is analysed and masked column by column, and no array is made per row.
@@ -391,7 +420,7 @@ export class Anonymizer {
     if (!table) return { content: text, samples: 0 };
     const { header, lengths } = table;
     const columns = table.columns.map((values, c) => ({ header: header[c] ?? '', values }));
-    const masked = await this.columns(columns, found, signal);
+    const masked = await this.columns(columns, found, earlier, signal);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
     const lines: string[] = new Array(lengths.length + 1);
@@ -408,7 +437,7 @@ export class Anonymizer {
     return { content, samples: lengths.length };
   }
 
-  private async json(text: string, found: FoundEntities, signal?: AbortSignal) {
+  private async json(text: string, found: FoundEntities, earlier: Promise<void>, signal?: AbortSignal) {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -417,7 +446,7 @@ export class Anonymizer {
     }
     const root = { value };
     const leaves = collectLeaves(root, 'value', '$');
-    await this.applyToLeaves(leaves, found, signal);
+    await this.applyToLeaves(leaves, found, earlier, signal);
     const indent = jsonIndent(text);
     return {
       content: JSON.stringify(root.value, null, indent) + (text.endsWith('\n') ? '\n' : ''),
@@ -425,7 +454,7 @@ export class Anonymizer {
     };
   }
 
-  private async jsonl(text: string, found: FoundEntities, signal?: AbortSignal) {
+  private async jsonl(text: string, found: FoundEntities, earlier: Promise<void>, signal?: AbortSignal) {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const lines = text.split(/\r?\n/);
     const parsed: ({ value: unknown } | undefined)[] = lines.map((line, i) => {
@@ -437,13 +466,18 @@ export class Anonymizer {
       }
     });
     const leaves = parsed.flatMap((p) => (p ? collectLeaves(p, 'value', '$') : []));
-    await this.applyToLeaves(leaves, found, signal);
+    await this.applyToLeaves(leaves, found, earlier, signal);
     const out = lines.map((line, i) => (parsed[i] ? JSON.stringify(parsed[i]!.value) : line));
     return { content: out.join(eol), samples: parsed.filter(Boolean).length };
   }
 
   /** Anonymizes JSON leaves grouped by their path (`$[*].patient.name`) as the columns of a table. */
-  private async applyToLeaves(leaves: Leaf[], found: FoundEntities, signal?: AbortSignal): Promise<void> {
+  private async applyToLeaves(
+    leaves: Leaf[],
+    found: FoundEntities,
+    earlier: Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const byPath = new Map<string, Leaf[]>();
     for (const leaf of leaves) {
       const list = byPath.get(leaf.path);
@@ -454,6 +488,7 @@ export class Anonymizer {
     const masked = await this.columns(
       groups.map(([path, list]) => ({ header: fieldName(path), values: list.map((l) => String(l.get())) })),
       found,
+      earlier,
       signal,
     );
     groups.forEach(([, list], c) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { en } from '@faker-js/faker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analyzer } from './analyzer.js';
 import { Anonymizer, type AnonymizerOptions } from './anonymizer.js';
@@ -145,5 +146,43 @@ describe('Anonymizer with a DetectionPool', () => {
         expect(actual, `${method} ${file.path}`).toEqual(expected);
       }
     }
+  });
+
+  it('masks files given at once in the order they were given (REPLACE fakes as one after another)', async () => {
+    // Enough distinct names that some fakes collide: which original keeps its first-choice fake depends
+    // on the order values are met in.
+    const names = en.person!.first_name!.generic!;
+    const table = (from: number, to: number) => `given\n${names.slice(from, to).join('\n')}\n`;
+    const files = [
+      { path: 'big.txt', format: 'txt' as const, bytes: notes(700) },
+      { path: 'a.csv', format: 'csv' as const, bytes: table(0, 150) },
+      { path: 'b.csv', format: 'csv' as const, bytes: table(100, names.length) },
+    ];
+    const one = (pool?: DetectionPool) =>
+      Anonymizer.create(
+        options({ method: 'ner+heuristics', fallback: { type: 'REPLACE' }, ...(pool ? { pool } : {}) }),
+      );
+    const pool = poolOf(2);
+    const inTurn = async (list: typeof files) => {
+      const a = await one(pool);
+      const out = [];
+      for (const f of list) out.push(await a.anonymizeFile(f));
+      return out;
+    };
+    const sequential = await inTurn(files);
+    const threaded = await one(pool);
+    const together = await Promise.all(files.map((f) => threaded.anonymizeFile(f)));
+    expect(together).toEqual(sequential);
+    // The order matters for these files (else the check above could not fail).
+    const reversed = (await inTurn([...files].reverse())).reverse();
+    expect(reversed.map((o) => o.ok && o.content)).not.toEqual(sequential.map((o) => o.ok && o.content));
+    // A file that cannot be read does not hold up the ones after it.
+    const again = await one(pool);
+    const mixed = await Promise.all([
+      again.anonymizeFile({ path: 'bad.txt', format: 'txt', bytes: Buffer.from([0x61, 0x00]) }),
+      again.anonymizeFile(files[1]!),
+    ]);
+    expect(mixed[0]).toEqual({ ok: false, error: 'bad.txt: a binary file, not text (NUL byte at offset 1)' });
+    expect(mixed[1]!.ok).toBe(true);
   });
 });
