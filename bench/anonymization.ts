@@ -22,7 +22,7 @@
  *    of our code, before and after) to compare figures taken on different machines or on a busy host.
  *    Also measured: the same with PII in 60% of sentences (dense), `ner+heuristics` on a slice
  *    (BENCH_NER_MB, default 4 MB), and the 100 MB again with detection in worker threads as a server runs it
- *    (BENCH_THREADS, default one per core up to 8; no goal: the goal is for one core).
+ *    (BENCH_THREADS, default one per core up to 4, as the server; no goal: the goal is for one core).
  *
  * Env: BENCH_MB (default 100), BENCH_NER_MB (default 4), BENCH_DENSITY (default 0.2), BENCH_DATASET (path
  * of synth_dataset_v2.json), BENCH_ERRORS=<method> prints the token errors on the tuning templates,
@@ -61,7 +61,7 @@ const DATASET =
 const TOTAL_MB = Math.max(1, Number(process.env.BENCH_MB ?? 100) || 100);
 const NER_MB = Math.max(0.5, Number(process.env.BENCH_NER_MB ?? 4) || 4);
 const DENSITY = Math.min(1, Math.max(0, Number(process.env.BENCH_DENSITY ?? 0.2)));
-const THREADS = Math.max(1, Number(process.env.BENCH_THREADS) || Math.min(8, availableParallelism()));
+const THREADS = Math.max(1, Number(process.env.BENCH_THREADS) || Math.min(4, availableParallelism()));
 const THRESHOLD = 0.3;
 const GOAL_F2 = 0.85;
 const GOAL_MBPS = 20;
@@ -403,7 +403,7 @@ async function main() {
     corpus(NER_MB, DENSITY),
     `PII in ${DENSITY * 100}% of sentences`,
   );
-  // What a server does with OPENFRAMER_ANONYMIZATION_THREADS (default: one per core, at most 8): detection
+  // What a server does with OPENFRAMER_ANONYMIZATION_THREADS (default: one per core, at most 4): detection
   // in worker threads, the rest (decoding, CSV, masking) in this one. Threads started before the clock.
   const pool = new PiiDetectionPool(THREADS);
   await throughput('heuristics', typicalFiles.slice(0, 2), 'warm-up of the threads', pool);

@@ -94,7 +94,8 @@ const envSchema = z.object({
     .int()
     .min(0)
     .max(64)
-    .default(() => Math.min(8, availableParallelism())),
+    // Each thread holds its own recognizers: about 50 MB, about 140 MB with the NER lexicons.
+    .default(() => Math.min(4, availableParallelism())),
   OPENFRAMER_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
