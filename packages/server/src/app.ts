@@ -176,7 +176,7 @@ export async function createContext(
         anonymization,
         redTeamSpecs,
         redTeamRuns,
-        health: new HealthService(database, jobs, blobs.kind, VERSION),
+        health: new HealthService(database, jobs, blobs.kind, VERSION, detectionPool),
         models: new ModelService(llmConfig, catalog),
       },
     };

@@ -4283,6 +4283,12 @@ export interface components {
       size_bytes: number;
     };
     Health: {
+      anonymization: {
+        /** @description Threads anonymization runs may use for detection (0: in the job thread) */
+        detection_threads: number;
+        /** @description Detection threads up now (they stop when idle) */
+        running_threads: number;
+      };
       blobs: {
         kind: string;
       };
@@ -4310,6 +4316,12 @@ export interface components {
       version: string;
     };
     HealthInput: {
+      anonymization: {
+        /** @description Threads anonymization runs may use for detection (0: in the job thread) */
+        detection_threads: number;
+        /** @description Detection threads up now (they stop when idle) */
+        running_threads: number;
+      };
       blobs: {
         kind: string;
       };

@@ -23,6 +23,13 @@ const HealthSchema = z
       error: z.string().optional(),
     }),
     blobs: z.object({ kind: z.string() }),
+    anonymization: z.object({
+      detection_threads: z
+        .number()
+        .int()
+        .describe('Threads anonymization runs may use for detection (0: in the job thread)'),
+      running_threads: z.number().int().describe('Detection threads up now (they stop when idle)'),
+    }),
   })
   .meta({ id: 'Health' });
 

@@ -1,3 +1,4 @@
+import type { PiiDetectionPool } from '@openframer/core';
 import { type DatabaseHandle, pingDatabase } from '../db/index.js';
 import type { JobRunner, JobRunnerStats } from '../jobs/runner.js';
 
@@ -8,6 +9,8 @@ export interface HealthReport {
   database: { status: 'ok' | 'error'; dialect: string; latency_ms: number | null; error?: string };
   jobs: (JobRunnerStats & { status: 'ok' | 'error' }) | { status: 'error'; error: string };
   blobs: { kind: string };
+  /** Detection threads: how many runs may use (0: detection in the job's thread) and how many are up now. */
+  anonymization: { detection_threads: number; running_threads: number };
 }
 
 export class HealthService {
@@ -18,6 +21,7 @@ export class HealthService {
     private readonly jobs: JobRunner,
     private readonly blobKind: string,
     private readonly version: string,
+    private readonly detectionPool?: PiiDetectionPool,
   ) {}
 
   async check(): Promise<HealthReport> {
@@ -48,6 +52,10 @@ export class HealthService {
       database,
       jobs,
       blobs: { kind: this.blobKind },
+      anonymization: {
+        detection_threads: this.detectionPool?.size ?? 0,
+        running_threads: this.detectionPool?.threads ?? 0,
+      },
     };
   }
 }

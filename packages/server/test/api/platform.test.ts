@@ -18,7 +18,9 @@ describe('health, models, OpenAPI', () => {
       version: expect.any(String),
       database: { status: 'ok', dialect: h.dialect },
       jobs: { status: 'ok', state: 'running', queued: 0 },
+      anonymization: { detection_threads: h.ctx.config.anonymizationThreads },
     });
+    expect(res.json().anonymization.detection_threads).toBeGreaterThan(0);
   });
 
   it('reports degraded with 503 when the job runner is stopped', async () => {
