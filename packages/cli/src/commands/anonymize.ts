@@ -123,7 +123,7 @@ export function anonymizeCommand(): Command {
       `
 Examples:
   openframer anonymize 3fa85f64-... --pii-types email,phone_number --method heuristics --wait -o clean/
-  openframer anonymize 3fa85f64-... --pii-types person,email --method all --model openai/gpt-4.1 \\
+  openframer anonymize 3fa85f64-... --pii-types first_name,last_name,email --method all --model openai/gpt-4.1 \\
     --mask email=MASK --mask '*=REPLACE' --threshold 0.5 --wait`,
     )
     .action(async (datasetId: string, opts: AnonymizeOptions, cmd: Command) => {
