@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
-import { type GenerationContext, type OutputShape, type SampleOutput, writeTable } from '@openframer/core';
+import {
+  type GenerationContext,
+  mapLimit,
+  type OutputShape,
+  type SampleOutput,
+  writeTable,
+} from '@openframer/core';
 import type { Kysely, Selectable } from 'kysely';
 import yazl from 'yazl';
 import type { BlobStore } from '../blobs/store.js';
@@ -36,20 +42,6 @@ interface Staged {
   running: number;
   /** Called when the waiting list got short, or everything is stored. */
   idle: (() => void)[];
-}
-
-/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Where file `k` of sample `index` is stored (MULTI_FILE and MULTI_FOLDER); its content never changes. */

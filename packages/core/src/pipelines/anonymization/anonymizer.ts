@@ -1,3 +1,4 @@
+import { mapLimit } from '../../concurrency.js';
 import { findInvalidUtf8 } from '../../datasets/utf8.js';
 import type { DatabricksCredentials, LlmGateway } from '../../llm/types.js';
 import { Analyzer } from './analyzer.js';
@@ -295,20 +296,13 @@ export class Anonymizer {
     const pool = this.analyzer.recognizers.length > 0 ? this.options.pool : undefined;
     if (pool) {
       // A few batches per thread in flight: the threads never wait, and a large column is not all queued.
-      let next = 0;
-      let failed = false;
-      const feed = async () => {
-        while (next < batches.length && !failed) {
-          const batch = batches[next++]!;
-          try {
-            place(batch, await pool.detect(this.spec, textOf(batch), hints, signal));
-          } catch (err) {
-            failed = true;
-            throw err;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(batches.length, pool.size * 2) }, feed));
+      // (The first failure drops the batches still queued.)
+      await mapLimit(
+        batches,
+        pool.size * 2,
+        async (batch, _, stop) => place(batch, await pool.detect(this.spec, textOf(batch), hints, stop)),
+        signal,
+      );
     } else {
       for (const batch of batches) {
         place(batch, this.analyzer.detect(textOf(batch), hints));
@@ -335,7 +329,7 @@ export class Anonymizer {
     // Detection first, then masking column by column in order (REPLACE fakes and the kept entities depend
     // on the order values are met in). With a pool, every column's detection at once; a language model
     // is asked one column at a time, as without threads.
-    const detectColumn = async ({ header, values }: (typeof columns)[number]) => {
+    const detectColumn = async ({ header, values }: (typeof columns)[number], signal?: AbortSignal) => {
       const hints = header ? [header] : [];
       const filledAt: number[] = [];
       for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
@@ -352,9 +346,12 @@ export class Anonymizer {
           );
       return { filledAt, typed, detected };
     };
-    const detections: Awaited<ReturnType<typeof detectColumn>>[] = [];
-    if (this.options.pool && !this.llm) detections.push(...(await Promise.all(columns.map(detectColumn))));
-    else for (const column of columns) detections.push(await detectColumn(column));
+    const pool = this.llm ? undefined : this.options.pool;
+    const detections = pool
+      ? // Columns a few at a time: a wide table does not queue copies of all its values at once.
+        await mapLimit(columns, pool.size * 2, (column, _, stop) => detectColumn(column, stop), signal)
+      : [];
+    if (!pool) for (const column of columns) detections.push(await detectColumn(column, signal));
     await earlier;
     const masked: string[][] = [];
     for (let c = 0; c < columns.length; c++) {

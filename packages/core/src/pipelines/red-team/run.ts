@@ -1,10 +1,10 @@
 import type { z } from 'zod';
+import { mapLimit, Semaphore } from '../../concurrency.js';
 import { type FieldErrors, OpenFramerError } from '../../errors.js';
 import { LlmOutputError } from '../../llm/errors.js';
 import type { LlmMessage } from '../../llm/types.js';
 import { DedupIndex, isUnusable, normalizeText, PROMPT_NEAR_DUPLICATE_THRESHOLD } from './dedup.js';
 import { type PlannedAttack, planStrategies } from './plan.js';
-import { mapLimit, Semaphore } from './pool.js';
 import {
   BEHAVIORS_SYSTEM,
   behaviorsMessages,
