@@ -58,16 +58,18 @@ export function patternRecognizer<L extends string>(spec: PatternRecognizerSpec<
       const seen = spec.patterns.length > 1 ? new Set<number | string>() : undefined;
       let withContext: boolean | undefined;
       for (const pattern of spec.patterns) {
-        if (pattern.needsContext) {
-          // Context words in the text or the header, or a header that names the type.
+        const regex = pattern.regex;
+        regex.lastIndex = 0;
+        let m = regex.exec(text);
+        // A weak pattern with a match: context words in the text or the header, or a header that names the
+        // type? (Asked only once it matches: the search of the whole text costs more than the pattern.)
+        if (m && pattern.needsContext) {
           withContext ??=
             anyContext.test(ctx.whole ?? text) ||
             ctx.hints.some((h) => anyContext.test(h) || spec.headers?.test(h.trim()) === true);
           if (!withContext) continue;
         }
-        const regex = pattern.regex;
-        regex.lastIndex = 0;
-        for (let m = regex.exec(text); m; m = regex.exec(text)) {
+        for (; m; m = regex.exec(text)) {
           if (m[0] === '') regex.lastIndex++;
           const span = pattern.group === undefined ? undefined : m.indices?.[pattern.group];
           if (pattern.group !== undefined && !span) continue;
