@@ -48,6 +48,25 @@ describe('CSV', () => {
       'id,given\n1,[FIRST_NAME]\n2,[FIRST_NAME]\n3,[FIRST_NAME]\n4,[FIRST_NAME]\n5,[FIRST_NAME]\n',
     );
   });
+  it('masks each value of a typed column with its operator, keeping the padding around it', async () => {
+    const emails = Array.from({ length: 12 }, (_, i) => `user${i}@example.com`);
+    const csv = `email,mail\n${emails.map((e, i) => `${e},${i === 3 ? ` ${e} ` : e}`).join('\n')}\n`;
+    const a = await anonymizer({
+      method: 'heuristics',
+      plan: { email: { type: 'MASK', keep_last: 4 } },
+    });
+    const masked = await a.anonymizeFile({ path: 'm.csv', format: 'csv', bytes: csv });
+    const rows = (parse(masked.ok ? masked.content : '') as string[][]).slice(1);
+    // Each value masked on its own: all but its last 4 letters or digits.
+    expect(rows.map((r) => r[0])).toEqual(
+      emails.map((e) => `${e.slice(0, -5).replace(/[a-z0-9]/g, '*')}e.com`),
+    );
+    const b = await anonymizer({ method: 'heuristics', fallback: { type: 'REDACT' } });
+    const redacted = await b.anonymizeFile({ path: 'r.csv', format: 'csv', bytes: csv });
+    const after = (parse(redacted.ok ? redacted.content : '') as string[][]).slice(1);
+    expect(after.every((r) => r[0] === '[EMAIL]')).toBe(true);
+    expect(after[3]![1]).toBe(' [EMAIL] ');
+  });
   it('counts every entity but makes objects only for the first keepEntities, the same ones in the same order', async () => {
     const a = await anonymizer({ method: 'heuristics', fallback: { type: 'REDACT' } });
     const rows = Array.from(

@@ -372,14 +372,19 @@ export class Anonymizer {
             // The filled values only (empty ones stay as they are), all counted at once; an object is made
             // for the ones kept.
             found.count(type, filledAt.length);
+            // REDACT: one string for the whole column, not a call per value.
+            const same = operator.ignoresValue
+              ? operator.apply({ label: type, value: '', config })
+              : undefined;
             for (const i of filledAt) {
               const value = values[i]!;
               const start = trimmedStart(value);
               const end = trimmedEnd(value);
               if (start === 0 && end === value.length)
-                out[i] = operator.apply({ label: type, value, config });
+                out[i] = same ?? operator.apply({ label: type, value, config });
               else {
-                const masked = operator.apply({ label: type, value: value.slice(start, end), config });
+                const masked =
+                  same ?? operator.apply({ label: type, value: value.slice(start, end), config });
                 out[i] = value.slice(0, start) + masked + value.slice(end);
               }
               if (!found.full) found.keep({ start, end, label: type, score });
@@ -423,10 +428,20 @@ export class Anonymizer {
     const lines: string[] = new Array(lengths.length + 1);
     lines[0] = header.map(csvField).join(',');
     const cells: string[] = [];
+    // Each column's last value and its field: a redacted column repeats one string.
+    const lastValue: (string | undefined)[] = new Array(masked.length);
+    const lastField: string[] = new Array(masked.length);
     for (let r = 0; r < lengths.length; r++) {
       const n = lengths[r]!;
       cells.length = n;
-      for (let c = 0; c < n; c++) cells[c] = csvField(masked[c]![r]!);
+      for (let c = 0; c < n; c++) {
+        const value = masked[c]![r]!;
+        if (value !== lastValue[c]) {
+          lastValue[c] = value;
+          lastField[c] = csvField(value);
+        }
+        cells[c] = lastField[c]!;
+      }
       lines[r + 1] = cells.join(',');
     }
     let content = lines.join(eol);

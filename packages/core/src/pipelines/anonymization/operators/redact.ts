@@ -6,6 +6,7 @@ const redacted = new Map<string, string>();
 /** `[FIRST_NAME]`: the label in capitals, in brackets. */
 export const redactOperator: Operator = {
   name: 'REDACT',
+  ignoresValue: true,
   apply: ({ label }) => {
     let out = redacted.get(label);
     if (out === undefined) {

@@ -19,5 +19,7 @@ export interface OperatorInput {
 
 export interface Operator {
   readonly name: OperatorName;
+  /** The output does not depend on the value (REDACT): a column of one label is one string. */
+  readonly ignoresValue?: boolean;
   apply(input: OperatorInput): string;
 }
