@@ -97,13 +97,14 @@ export class Anonymizer {
   private readonly operators: Record<OperatorName, Operator>;
   private readonly piiTypes: ReadonlySet<PiiType>;
   private readonly separator: string;
-  private readonly spec: AnalyzerSpec;
   private lastYield = Date.now();
   /** Settles when every file handed to anonymizeFile so far has been masked (or has failed). */
   private masked: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: AnonymizerOptions,
+    /** What the analyzer (here or in the pool's threads) is built from. */
+    private readonly spec: AnalyzerSpec,
     private readonly analyzer: Analyzer,
     private readonly llm: LlmDetector | undefined,
   ) {
@@ -112,16 +113,12 @@ export class Anonymizer {
     this.separator = analyzer.recognizers.some((r) => r.kind === 'ner')
       ? WIDE_UNIT_SEPARATOR
       : UNIT_SEPARATOR;
-    this.spec = {
-      piiTypes: options.piiTypes,
-      detectors: detectorsOf(options.method),
-      threshold: options.threshold,
-    };
   }
 
   static async create(options: AnonymizerOptions): Promise<Anonymizer> {
     const detectors = detectorsOf(options.method);
-    const analyzer = new Analyzer({ piiTypes: options.piiTypes, detectors, threshold: options.threshold });
+    const spec: AnalyzerSpec = { piiTypes: options.piiTypes, detectors, threshold: options.threshold };
+    const analyzer = new Analyzer(spec);
     // With a pool, the threads prepare their own analyzers (NER lexicons are not loaded here for nothing).
     if (!options.pool) await analyzer.prepare();
     let llm: LlmDetector | undefined;
@@ -134,7 +131,7 @@ export class Anonymizer {
         ...(options.llm.credentials ? { credentials: options.llm.credentials } : {}),
       });
     }
-    return new Anonymizer(options, analyzer, llm);
+    return new Anonymizer(options, spec, analyzer, llm);
   }
 
   /**
@@ -327,31 +324,32 @@ export class Anonymizer {
     signal?: AbortSignal,
   ): Promise<string[][]> {
     // Detection first, then masking column by column in order (REPLACE fakes and the kept entities depend
-    // on the order values are met in). With a pool, every column's detection at once; a language model
-    // is asked one column at a time, as without threads.
-    const detectColumn = async ({ header, values }: (typeof columns)[number], signal?: AbortSignal) => {
+    // on the order values are met in). A language model is asked one column at a time, as without threads.
+    const detectColumn = async ({ header, values }: (typeof columns)[number], stop: AbortSignal) => {
       const hints = header ? [header] : [];
       const filledAt: number[] = [];
       for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
       const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values[i]!);
-      const votes = await this.detectUnits(sample, hints, signal);
+      const votes = await this.detectUnits(sample, hints, stop);
       const typed = voteColumnType(sample, votes);
       const detected = typed
         ? undefined
         : await this.detectUnits(
             filledAt.map((i) => values[i]!),
             hints,
-            signal,
+            stop,
           );
       return { filledAt, typed, detected };
     };
     const pool = this.llm ? undefined : this.options.pool;
-    const detections = pool
-      ? // Columns a few at a time: a wide table does not queue copies of all its values at once.
-        await mapLimit(columns, pool.size * 2, (column, _, stop) => detectColumn(column, stop), signal)
-      : [];
-    if (!pool) for (const column of columns) detections.push(await detectColumn(column, signal));
+    // Columns a few at a time with a pool (a wide table does not queue copies of all its values at once).
+    const detections = await mapLimit(
+      columns,
+      pool ? pool.size * 2 : 1,
+      (column, _, stop) => detectColumn(column, stop),
+      signal,
+    );
     await earlier;
     const masked: string[][] = [];
     for (let c = 0; c < columns.length; c++) {

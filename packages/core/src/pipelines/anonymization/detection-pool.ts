@@ -1,14 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { Detection } from './analyzer.js';
-import type { Detector } from './methods.js';
+import type { AnalyzerOptions, Detection } from './analyzer.js';
 import type { PiiType } from './recognizers/index.js';
 
 /** What an analyzer is built from: the same options give the same analyzer in every thread. */
-export interface AnalyzerSpec {
-  piiTypes: readonly PiiType[];
-  detectors: readonly Detector[];
-  threshold: number;
-}
+export type AnalyzerSpec = Pick<AnalyzerOptions, 'piiTypes' | 'detectors' | 'threshold'>;
 
 /** A message to a detection thread. */
 export interface DetectTask {

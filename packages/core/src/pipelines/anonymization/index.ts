@@ -14,10 +14,7 @@ export {
   MAX_LINE_CHARS as ANONYMIZE_MAX_LINE_CHARS,
 } from './anonymizer.js';
 export { type ColumnType as PiiColumnType, voteColumnType } from './columns.js';
-export {
-  type AnalyzerSpec as PiiAnalyzerSpec,
-  DetectionPool as PiiDetectionPool,
-} from './detection-pool.js';
+export { DetectionPool as PiiDetectionPool } from './detection-pool.js';
 export {
   LLM_SCORE as LLM_PII_SCORE,
   LlmDetector as LlmPiiDetector,
