@@ -40,6 +40,7 @@ import {
   Anonymizer,
   type DetectionMethod,
   detectorsOf,
+  inOrder,
   PII_TYPES,
   PiiAnalyzer,
   PiiDetectionPool,
@@ -337,24 +338,15 @@ async function throughput(
   const startUs = nowUs();
   // As the run job does: one file at a time, or with a pool the next one started while this one finishes;
   // every entity counted, the first 10,000 of the run kept as objects.
-  const ahead = pool ? 2 : 1;
-  const started: ReturnType<typeof anonymizer.anonymizeFile>[] = [];
-  let next = 0;
-  while (next < files.length || started.length > 0) {
-    while (started.length < ahead && next < files.length)
-      started.push(
-        anonymizer.anonymizeFile(
-          files[next++]!,
-          undefined,
-          pool ? MAX_ENTITIES_FOUND : MAX_ENTITIES_FOUND - kept,
-        ),
-      );
-    const out = await started.shift()!;
+  const outcomes = inOrder(files, pool ? 2 : 1, (file) =>
+    anonymizer.anonymizeFile(file, undefined, MAX_ENTITIES_FOUND - kept),
+  );
+  for await (const out of outcomes) {
     if (!out.ok) throw new Error(out.error);
     // The job stores the content as UTF-8 (blob store): encode it, as it does.
     written += Buffer.from(out.content, 'utf8').length;
     for (const n of Object.values(out.counts)) entities += n ?? 0;
-    const keep = out.entities.slice(0, Math.max(0, MAX_ENTITIES_FOUND - kept));
+    const keep = out.entities.slice(0, MAX_ENTITIES_FOUND - kept);
     kept += keep.length;
     hash?.update(out.content).update(JSON.stringify(out.counts)).update(JSON.stringify(keep));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit, Semaphore } from './concurrency.js';
+import { inOrder, mapLimit, Semaphore } from './concurrency.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -58,5 +58,43 @@ describe('Semaphore', () => {
       ),
     );
     expect(order).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out']);
+  });
+});
+
+describe('inOrder', () => {
+  it('yields in input order, with the next `ahead - 1` calls started before a result is handed over', async () => {
+    const calls: number[] = [];
+    const seen: string[] = [];
+    // Later items finish first: the order still holds.
+    const results = inOrder([3, 1, 2, 0], 2, async (n) => {
+      calls.push(n);
+      for (let i = 0; i < n; i++) await tick();
+      return n * 10;
+    });
+    for await (const r of results) seen.push(`${r} after calls ${calls.join(',')}`);
+    expect(seen).toEqual([
+      '30 after calls 3,1',
+      '10 after calls 3,1,2',
+      '20 after calls 3,1,2,0',
+      '0 after calls 3,1,2,0',
+    ]);
+  });
+
+  it('with ahead 1, calls one at a time; a failure is thrown in its turn, after the results before it', async () => {
+    const seen: number[] = [];
+    let running = 0;
+    const run = async () => {
+      for await (const r of inOrder([1, 2, 3], 1, async (n) => {
+        running++;
+        expect(running).toBe(1);
+        await tick();
+        running--;
+        if (n === 2) throw new Error('item 2 failed');
+        return n;
+      }))
+        seen.push(r);
+    };
+    await expect(run()).rejects.toThrow('item 2 failed');
+    expect(seen).toEqual([1]);
   });
 });

@@ -83,3 +83,26 @@ export async function mapLimit<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/**
+ * `fn` over `items`, results yielded in input order, with the calls for the next `ahead - 1` items started
+ * before a result is handed over (their work overlaps what the consumer does with it). A failure is thrown
+ * in its turn.
+ */
+export async function* inOrder<T, R>(
+  items: readonly T[],
+  ahead: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const started: Promise<R>[] = [];
+  let next = 0;
+  while (next < items.length || started.length > 0) {
+    while (started.length < Math.max(1, ahead) && next < items.length) {
+      const result = fn(items[next++]!);
+      // Awaited in its turn; until then a failure must not count as unhandled.
+      result.catch(() => undefined);
+      started.push(result);
+    }
+    yield await started.shift()!;
+  }
+}

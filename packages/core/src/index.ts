@@ -1,4 +1,4 @@
-export { mapLimit, Semaphore } from './concurrency.js';
+export { inOrder, mapLimit, Semaphore } from './concurrency.js';
 export * from './datasets/index.js';
 export { readTableRecords, type TableRead, type TableRecord } from './datasets/records.js';
 export { writeTable } from './datasets/write.js';

@@ -9,6 +9,7 @@ import {
   type DatasetType,
   type DetectionMethod,
   InvalidInputError,
+  inOrder,
   isPiiType,
   type LlmConfig,
   type LlmGateway,
@@ -499,38 +500,22 @@ export class AnonymizationService {
     let written = 0;
     // With detection threads, the next file is read and started while this one is detected, masked and
     // stored (its masking waits for this one's: the output is the same as one file at a time).
-    const ahead = this.detectionPool ? 2 : 1;
-    const started: {
-      source: (typeof sources)[number];
-      isPdf: boolean;
-      format: AnonymizableFormat;
-      outcome: Promise<AnonymizedFileOutcome>;
-    }[] = [];
-    const start = (source: (typeof sources)[number]) => {
-      const isPdf = source.file_type === 'pdf';
-      const format: AnonymizableFormat = isPdf ? 'txt' : (source.file_type as AnonymizableFormat);
-      const key = isPdf ? source.text_blob_key : source.blob_key;
-      const outcome: Promise<AnonymizedFileOutcome> = key
-        ? (async () =>
-            anonymizer.anonymizeFile(
-              { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
-              job.signal,
-              // Each file keeps up to the run's limit; the run keeps the first of them in file order.
-              MAX_ENTITIES_FOUND,
-            ))()
-        : Promise.resolve({ ok: false, error: `${source.path}: no text could be extracted from this PDF` });
-      // Awaited in order below; until then a failure must not count as unhandled.
-      outcome.catch(() => undefined);
-      started.push({ source, isPdf, format, outcome });
-    };
-    let next = 0;
-    while (next < sources.length || started.length > 0) {
-      while (started.length < ahead && next < sources.length) {
-        job.signal.throwIfAborted();
-        start(sources[next++]!);
-      }
-      const { source, isPdf, format, outcome: pending } = started.shift()!;
-      const outcome = await pending;
+    const files = inOrder(sources, this.detectionPool ? 2 : 1, async (source) => {
+      job.signal.throwIfAborted();
+      const { key, format } = textOf(source);
+      const outcome: AnonymizedFileOutcome = key
+        ? await anonymizer.anonymizeFile(
+            { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
+            job.signal,
+            // Only the entities the run reports are made into objects (the summary counts them all): what
+            // is left of its 10,000 before the file still being stored (the run keeps the first in order).
+            MAX_ENTITIES_FOUND - entities.length,
+          )
+        : { ok: false, error: `${source.path}: no text could be extracted from this PDF` };
+      return { source, outcome };
+    });
+    for await (const { source, outcome } of files) {
+      const { isPdf, format } = textOf(source);
       if (!outcome.ok) {
         problems.push(outcome.error);
         continue;
@@ -655,6 +640,16 @@ function parsePiiTypes(values: readonly string[]): PiiType[] {
     );
   }
   return labels as PiiType[];
+}
+
+/** Where a dataset file's text is: the file itself, or for a PDF its extracted text. */
+function textOf(source: { file_type: string; blob_key: string; text_blob_key: string | null }) {
+  const isPdf = source.file_type === 'pdf';
+  return {
+    isPdf,
+    format: (isPdf ? 'txt' : source.file_type) as AnonymizableFormat,
+    key: isPdf ? source.text_blob_key : source.blob_key,
+  };
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
