@@ -38,7 +38,13 @@ read -r passed failed < <(node -e '
   const fs = require("node:fs");
   let r = {};
   try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
-  const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) + (r.numTotalTests === undefined ? 1 : 0);
+  // A file that failed without a failed test (it did not load, a hook threw) counts once; a failed
+  // test is not counted again for its file and describe blocks, as numFailedTestSuites would.
+  const files = r.testResults ?? [];
+  const brokenFiles = files.filter(
+    (f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length;
+  const failed = (r.numFailedTests ?? 0) + brokenFiles + (r.numTotalTests === undefined ? 1 : 0);
   console.log(`${r.numPassedTests ?? 0} ${failed}`);
 ' "$results")
 rm -f "$results"

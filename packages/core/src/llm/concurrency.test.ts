@@ -67,12 +67,28 @@ describe('AdaptiveLimiter', () => {
     expect(limiter.limit).toBe(4);
     expect(limiter.stats().throttles).toBe(8);
     // A call started after the decrease may halve again.
-    (await limiter.acquire()).release('throttled');
+    const second: Permit[] = [];
+    for (let i = 0; i < 4; i++) second.push(await limiter.acquire());
+    second[0]!.release('throttled');
     expect(limiter.limit).toBe(2);
-    (await limiter.acquire()).release('throttled');
+    for (const p of second.slice(1)) p.release('other');
     (await limiter.acquire()).release('throttled');
     (await limiter.acquire()).release('throttled');
     expect(limiter.limit).toBe(1);
+  });
+
+  it('cuts from the calls in flight when the limit had run ahead of them (slow-start overshoot)', async () => {
+    const limiter = new AdaptiveLimiter({ initial: 16, min: 1, max: 64 });
+    const burst: Permit[] = [];
+    for (let i = 0; i < 9; i++) burst.push(await limiter.acquire());
+    burst[0]!.release('throttled');
+    expect(limiter.limit).toBeCloseTo(9 * 0.85);
+    // Fast recovery stops a slot under the refused level, not under the old limit.
+    const waiting = Array.from({ length: 10 }, () => limiter.acquire());
+    for (const p of burst.slice(1)) p.release('success');
+    expect(limiter.limit).toBeLessThan(9); // 8, then a probing slot per window of successes
+    await Promise.all(waiting.map((w) => w.then((p) => p.release('other'))));
+    expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
   it('climbs back at once to a slot under a refused level, then probes above it ever more slowly', async () => {
@@ -90,7 +106,7 @@ describe('AdaptiveLimiter', () => {
     // Refused again at about the same level: the next probe is twice as slow.
     const after = await waiting[0]!;
     after.release('throttled');
-    const refusedAt = 9 + 1 / 9;
+    const refusedAt = 9; // the calls in flight, just under the limit of 9 + 1/9
     expect(limiter.limit).toBeCloseTo(refusedAt * 0.85);
     burst[3]!.release('success');
     expect(limiter.limit).toBeCloseTo(refusedAt - 1);

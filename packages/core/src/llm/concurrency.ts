@@ -44,8 +44,11 @@ interface Waiter {
 /**
  * AIMD concurrency limit, as TCP does it: slow start (each success adds a slot, doubling the window per
  * round trip) until the first throttle, then each success in a saturated window adds 1/limit (one slot
- * per window of successes); a throttle (429, 503, 529) multiplies the limit by `decrease`. The limit only
- * decreases once per congestion window: a throttle from a call that started before the last decrease says
+ * per window of successes); a throttle (429, 503, 529) multiplies the refused level by `decrease`. The
+ * refused level is the number of calls in flight when the throttle came back, if that is under the limit
+ * (RFC 5681 halves the flight size, not the window): slow start overshoots the provider's cap by the calls
+ * it started while the first refusal was on its way, and a limit cut from there stays above the cap. The
+ * limit only decreases once per congestion window: a throttle from a call that started before the last decrease says
  * nothing new, and decreasing for each of them would collapse the limit to `min` after one burst.
  *
  * After a decrease the limiter remembers the level that was refused (the ceiling) and, like TCP CUBIC,
@@ -126,13 +129,14 @@ export class AdaptiveLimiter {
       release: (outcome) => {
         if (released) return;
         released = true;
+        const inFlight = this.#inFlight;
         this.#inFlight -= 1;
         if (outcome === 'success') {
           this.#successes += 1;
           if (saturated || this.#queue.length > 0) this.#grow();
         } else if (outcome === 'throttled') {
           this.#throttles += 1;
-          if (epoch === this.#epoch) this.#decrease();
+          if (epoch === this.#epoch) this.#decrease(inFlight);
         }
         this.#drain();
       },
@@ -155,13 +159,13 @@ export class AdaptiveLimiter {
     this.#limit = Math.min(this.#options.max, limit + step);
   }
 
-  #decrease(): void {
-    const limit = this.#limit;
+  #decrease(inFlight: number): void {
+    const refused = Math.min(this.#limit, inFlight);
     // Refused again at about the same level: probe it less often next time.
-    const sameCeiling = Math.abs(limit - this.#ceiling) < 1.5;
+    const sameCeiling = Math.abs(refused - this.#ceiling) < 1.5;
     this.#probeWindows = sameCeiling ? Math.min(MAX_PROBE_WINDOWS, this.#probeWindows * 2) : 1;
-    this.#ceiling = limit;
-    this.#limit = Math.max(this.#options.min, limit * this.#options.decrease);
+    this.#ceiling = refused;
+    this.#limit = Math.max(this.#options.min, refused * this.#options.decrease);
     this.#epoch += 1;
     this.#slowStart = false;
   }
