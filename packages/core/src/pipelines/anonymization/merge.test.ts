@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeByClusters, mergeEntities } from './merge.js';
+import type { Entity } from './types.js';
 
 describe('mergeEntities', () => {
   it('keeps the highest score between overlapping labels, then the longer span', () => {
@@ -44,6 +45,63 @@ describe('mergeEntities', () => {
     fc.assert(
       fc.property(fc.oneof(spans, laidOut), (list) => {
         expect(mergeEntities(list)).toEqual(mergeByClusters(list));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it('resolves cluster by cluster what one greedy pass over all the spans resolves', () => {
+    // The reference: same-label overlaps joined (best score, furthest end), then every span ranked at once
+    // (score, length, start) and kept unless it overlaps one kept before it.
+    const reference = (spans: readonly Entity[]) => {
+      const joined: Entity[] = [];
+      for (const label of new Set(spans.map((s) => s.label))) {
+        const list = spans
+          .filter((s) => s.label === label)
+          .sort((a, b) => a.start - b.start || b.end - a.end);
+        let current: Entity | undefined;
+        for (const s of list) {
+          if (current && s.start < current.end) {
+            if (s.end > current.end || s.score > current.score)
+              current = {
+                ...current,
+                end: Math.max(current.end, s.end),
+                score: Math.max(current.score, s.score),
+              };
+          } else {
+            if (current) joined.push(current);
+            current = s;
+          }
+        }
+        if (current) joined.push(current);
+      }
+      const ranked = [...joined].sort(
+        (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
+      );
+      const kept: Entity[] = [];
+      for (const s of ranked) if (!kept.some((k) => k.start < s.end && s.start < k.end)) kept.push(s);
+      return kept;
+    };
+    const inOrder = (list: readonly Entity[]) =>
+      [...list].sort((a, b) => a.start - b.start || a.end - b.end || a.label.localeCompare(b.label));
+    const span = fc.record({
+      start: fc.integer({ min: 0, max: 40 }),
+      length: fc.integer({ min: 1, max: 8 }),
+      label: fc.constantFrom('city', 'date', 'ssn'),
+      score: fc.constantFrom(0.3, 0.5, 0.9),
+    });
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 12 }), (list) => {
+        const spans = list.map(({ start, length, label, score }) => ({
+          start,
+          end: start + length,
+          label,
+          score,
+        }));
+        const merged = mergeByClusters(spans);
+        expect(inOrder(merged)).toEqual(inOrder(reference(spans)));
+        // In text order, apart.
+        for (let i = 1; i < merged.length; i++)
+          expect(merged[i]!.start).toBeGreaterThanOrEqual(merged[i - 1]!.end);
       }),
       { numRuns: 5000 },
     );

@@ -14,22 +14,23 @@ export function mergeEntities<E extends Entity>(spans: readonly E[]): E[] {
 /** mergeEntities without the shortcut for spans already apart (tests compare the two). */
 export function mergeByClusters<E extends Entity>(spans: readonly E[]): E[] {
   if (spans.length <= 1) return spans.slice();
+  // joinSameLabel makes a new array: the clusters are resolved in it, in place (no array per span).
   const joined = joinSameLabel(spans).sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: E[] = [];
-  let cluster: E[] = [];
-  let clusterEnd = -1;
-  const flush = () => {
-    if (cluster.length === 1) out.push(cluster[0]!);
-    else if (cluster.length > 1) out.push(...resolve(cluster));
-    cluster = [];
-  };
-  for (const s of joined) {
-    if (s.start >= clusterEnd) flush();
-    cluster.push(s);
-    clusterEnd = Math.max(clusterEnd, s.end);
+  let kept = 0;
+  for (let i = 0; i < joined.length; ) {
+    let clusterEnd = joined[i]!.end;
+    let j = i + 1;
+    while (j < joined.length && joined[j]!.start < clusterEnd) {
+      clusterEnd = Math.max(clusterEnd, joined[j]!.end);
+      j++;
+    }
+    // A cluster never yields more spans than it holds, so `kept` stays at or behind `i`.
+    if (j === i + 1) joined[kept++] = joined[i]!;
+    else for (const s of resolve(joined.slice(i, j))) joined[kept++] = s;
+    i = j;
   }
-  flush();
-  return out;
+  joined.length = kept;
+  return joined;
 }
 
 /**
