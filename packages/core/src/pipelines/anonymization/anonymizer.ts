@@ -82,6 +82,9 @@ const BATCH_CHARS = 64 * 1024;
 const UNIT_SEPARATOR = `\n\n${UNIT_BOUNDARY}\n\n`;
 /** The same for NER, whose rules read the words before a name: a blank line wider than they look. */
 const WIDE_UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
+/** A column's values: an array, or a CSV column read field by field. */
+type ColumnValues = { readonly length: number; at(index: number): string | undefined };
+
 /** The entities of a unit where none were found (shared: most values of a column have none). */
 const NONE: Entity<PiiType>[] = [];
 /** Long synchronous work yields to the event loop this often (ms), so a server stays responsive. */
@@ -315,28 +318,29 @@ export class Anonymizer {
 
   /**
    * Anonymizes a table given as columns of values: typed columns wholesale, the others value by value
-   * (with the column name as context). Returns the entities and masked values per column.
+   * (with the column name as context). Returns the masked values per column, undefined where a value is
+   * unchanged (a large table's unchanged cells are not copied into a second array of strings).
    */
   private async columns(
-    columns: readonly { header: string; values: readonly string[] }[],
+    columns: readonly { header: string; values: ColumnValues }[],
     found: FoundEntities,
     earlier: Promise<void>,
     signal?: AbortSignal,
-  ): Promise<string[][]> {
+  ): Promise<(string | undefined)[][]> {
     // Detection first, then masking column by column in order (REPLACE fakes and the kept entities depend
     // on the order values are met in). A language model is asked one column at a time, as without threads.
     const detectColumn = async ({ header, values }: (typeof columns)[number], stop: AbortSignal) => {
       const hints = header ? [header] : [];
       const filledAt: number[] = [];
-      for (let i = 0; i < values.length; i++) if (!isEmptyValue(values[i]!)) filledAt.push(i);
+      for (let i = 0; i < values.length; i++) if (!isEmptyValue(values.at(i)!)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
-      const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values[i]!);
+      const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values.at(i)!);
       const votes = await this.detectUnits(sample, hints, stop);
       const typed = voteColumnType(sample, votes);
       const detected = typed
         ? undefined
         : await this.detectUnits(
-            filledAt.map((i) => values[i]!),
+            filledAt.map((i) => values.at(i)!),
             hints,
             stop,
           );
@@ -351,22 +355,20 @@ export class Anonymizer {
       signal,
     );
     await earlier;
-    const masked: string[][] = [];
+    const masked: (string | undefined)[][] = [];
     for (let c = 0; c < columns.length; c++) {
       const values = columns[c]!.values;
       const { filledAt, typed, detected } = detections[c]!;
-      const out: string[] = new Array(values.length);
+      const out: (string | undefined)[] = new Array(values.length);
       if (typed) {
         const score = round(typed.share);
         const type = typed.type as ColumnType;
         const kept = (label: PiiType) => this.piiTypes.has(label) && score >= this.options.threshold;
         if (type !== 'full_name') {
           // One label and score for the whole column: kept or not once, each value masked whole (trimmed).
-          if (!kept(type)) for (let i = 0; i < values.length; i++) out[i] = values[i]!;
-          else {
+          if (kept(type)) {
             const config = this.options.plan[type] ?? this.options.fallback;
             const operator = this.operators[config.type];
-            for (let i = 0; i < values.length; i++) out[i] = values[i]!;
             // The filled values only (empty ones stay as they are), all counted at once; an object is made
             // for the ones kept.
             found.count(type, filledAt.length);
@@ -375,7 +377,7 @@ export class Anonymizer {
               ? operator.apply({ label: type, value: '', config })
               : undefined;
             for (const i of filledAt) {
-              const value = values[i]!;
+              const value = values.at(i)!;
               const start = trimmedStart(value);
               const end = trimmedEnd(value);
               if (start === 0 && end === value.length)
@@ -390,17 +392,18 @@ export class Anonymizer {
           }
         } else {
           for (let i = 0; i < values.length; i++) {
-            const list = typedValueEntities(values[i]!, type, score).filter((e) => kept(e.label));
-            out[i] = this.mask(values[i]!, list);
+            const value = values.at(i)!;
+            const list = typedValueEntities(value, type, score).filter((e) => kept(e.label));
+            if (list.length === 0) continue;
+            out[i] = this.mask(value, list);
             for (const e of list) found.add(e);
           }
         }
       } else {
-        for (let i = 0; i < values.length; i++) out[i] = values[i]!;
         filledAt.forEach((i, k) => {
           const list = detected![k]!;
           if (list.length === 0) return;
-          out[i] = this.mask(values[i]!, list);
+          out[i] = this.mask(values.at(i)!, list);
           for (const e of list) found.add(e);
         });
       }
@@ -421,29 +424,37 @@ export class Anonymizer {
     const { header, lengths } = table;
     const columns = table.columns.map((values, c) => ({ header: header[c] ?? '', values }));
     const masked = await this.columns(columns, found, earlier, signal);
+    const original = table.columns;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    // One string per line, joined once: the result is flat (it is encoded next) and no cell is copied twice.
-    const lines: string[] = new Array(lengths.length + 1);
-    lines[0] = header.map(csvField).join(',');
-    const cells: string[] = [];
+    // Every field and separator in one array, joined once: no string per line that would outlive the loop
+    // (most fields are one shared string: a redacted column's, a comma), and no character copied twice.
+    let size = header.length * 2;
+    for (let r = 0; r < lengths.length; r++) size += lengths[r]! * 2;
+    const pieces: string[] = new Array(size);
+    let p = 0;
+    for (let c = 0; c < header.length; c++) {
+      if (c > 0) pieces[p++] = ',';
+      pieces[p++] = csvField(header[c]!);
+    }
     // Each column's last value and its field: a redacted column repeats one string.
     const lastValue: (string | undefined)[] = new Array(masked.length);
     const lastField: string[] = new Array(masked.length);
     for (let r = 0; r < lengths.length; r++) {
+      pieces[p++] = eol;
       const n = lengths[r]!;
-      cells.length = n;
       for (let c = 0; c < n; c++) {
-        const value = masked[c]![r]!;
+        if (c > 0) pieces[p++] = ',';
+        const value = masked[c]![r] ?? original[c]!.at(r)!;
         if (value !== lastValue[c]) {
           lastValue[c] = value;
           lastField[c] = csvField(value);
         }
-        cells[c] = lastField[c]!;
+        pieces[p++] = lastField[c]!;
       }
-      lines[r + 1] = cells.join(',');
     }
-    let content = lines.join(eol);
-    if (text.endsWith('\n')) content += eol;
+    pieces.length = p;
+    if (text.endsWith('\n')) pieces[p] = eol;
+    const content = pieces.join('');
     return { content, samples: lengths.length };
   }
 
@@ -496,7 +507,10 @@ export class Anonymizer {
     }
     const groups = [...byPath.entries()];
     const masked = await this.columns(
-      groups.map(([path, list]) => ({ header: fieldName(path), values: list.map((l) => String(l.get())) })),
+      groups.map(([path, list]) => ({
+        header: fieldName(path),
+        values: list.map((l) => String(l.get())),
+      })),
       found,
       earlier,
       signal,
@@ -504,8 +518,8 @@ export class Anonymizer {
     groups.forEach(([, list], c) => {
       list.forEach((leaf, r) => {
         const original = leaf.get();
-        const next = masked[c]![r]!;
-        if (String(original) === next) return;
+        const next = masked[c]![r];
+        if (next === undefined || String(original) === next) return;
         leaf.set(typeof original === 'number' && /^-?\d+(?:\.\d+)?$/.test(next) ? Number(next) : next);
       });
     });

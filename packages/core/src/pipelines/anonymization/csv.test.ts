@@ -119,11 +119,18 @@ describe('parseCsvColumns', () => {
         }
         const [header, ...body] = all;
         const width = Math.max(header!.length, ...body.map((r) => r.length));
-        expect(columns.value).toEqual({
+        const table = columns.value!;
+        expect({
+          header: table.header,
+          columns: table.columns.map((c) => c.toArray()),
+          lengths: table.lengths,
+        }).toEqual({
           header,
           columns: Array.from({ length: width }, (_, c) => body.map((r) => r[c] ?? '')),
           lengths: body.map((r) => r.length),
         });
+        // Read one field at a time as well (past the end: undefined, as an array's `at`).
+        for (const column of table.columns) expect(column.at(column.length)).toBeUndefined();
       }),
       { numRuns: 3000 },
     );

@@ -6,68 +6,134 @@
 export interface CsvColumns {
   /** The first record. */
   header: string[];
-  /** One array per column (as wide as the widest record) of the other records' fields; '' where a record is shorter. */
-  columns: string[][];
+  /** The other records' fields by column (as wide as the widest record; '' where a record is shorter). */
+  columns: CsvColumn[];
   /** How many fields each record after the first has. */
   lengths: number[];
 }
 
 /**
+ * The fields of one column, kept as where they are in the text and read when asked for: a large table's
+ * cells are not all made into strings that live as long as the table (most are only redacted, or written
+ * back as they were), and the strings that are made die young.
+ */
+export class CsvColumn {
+  #starts: Int32Array;
+  /** Where each field's content ends; a quoted field holding doubled quotes is stored as `-end - 1`. */
+  #ends: Int32Array;
+  #length = 0;
+
+  constructor(
+    private readonly text: string,
+    /** Fields already in the column, all empty (a column that first appears in a wider record). */
+    empty = 0,
+  ) {
+    const capacity = Math.max(64, empty * 2);
+    this.#starts = new Int32Array(capacity);
+    this.#ends = new Int32Array(capacity);
+    this.#length = empty;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The field of record `index` (as `Array.prototype.at`, for a non-negative index). */
+  at(index: number): string | undefined {
+    if (index >= this.#length) return undefined;
+    const start = this.#starts[index]!;
+    const end = this.#ends[index]!;
+    if (end >= 0) return this.text.slice(start, end);
+    return this.text.slice(start, -end - 1).replaceAll('""', '"');
+  }
+
+  /** Every field, as an array (for tests and small tables). */
+  toArray(): string[] {
+    return Array.from({ length: this.#length }, (_, i) => this.at(i)!);
+  }
+
+  /** Adds the field whose content is text[start, end); `doubledQuotes` when it is quoted and holds `""`. */
+  push(start: number, end: number, doubledQuotes: boolean): void {
+    if (this.#length === this.#starts.length) {
+      const starts = new Int32Array(this.#length * 2);
+      const ends = new Int32Array(this.#length * 2);
+      starts.set(this.#starts);
+      ends.set(this.#ends);
+      this.#starts = starts;
+      this.#ends = ends;
+    }
+    this.#starts[this.#length] = start;
+    this.#ends[this.#length] = doubledQuotes ? -end - 1 : end;
+    this.#length++;
+  }
+
+  pushEmpty(): void {
+    this.push(0, 0, false);
+  }
+
+  pop(): void {
+    if (this.#length > 0) this.#length--;
+  }
+}
+
+/**
  * The records of `text` (RFC 4180 fields; records end at `\r\n` or `\n`; empty lines skipped), stored by column:
- * a large table makes one array per column rather than one per row, and the columns need no second pass.
+ * a large table makes one column object per column rather than an array per row, and no string per field.
  * Undefined when the text holds no record.
  */
 export function parseCsvColumns(text: string): CsvColumns | undefined {
   const n = text.length;
   let header: string[] | undefined;
   let headerRow: string[] = [];
-  const columns: string[][] = [];
+  const columns: CsvColumn[] = [];
   const lengths: number[] = [];
   let i = 0;
-  // Fields of the current record and its first one (a record that is one empty field is an empty line).
+  // Fields of the current record, and whether its first one is empty (a record that is one empty field is
+  // an empty line).
   let count = 0;
-  let first = '';
-  const push = (field: string) => {
-    if (!header) headerRow.push(field);
-    else {
-      if (count === columns.length) columns.push(new Array<string>(lengths.length).fill(''));
-      columns[count]!.push(field);
+  let firstEmpty = false;
+  const push = (start: number, end: number, doubledQuotes: boolean) => {
+    if (!header) {
+      const field = text.slice(start, end);
+      headerRow.push(doubledQuotes ? field.replaceAll('""', '"') : field);
+    } else {
+      if (count === columns.length) columns.push(new CsvColumn(text, lengths.length));
+      columns[count]!.push(start, end, doubledQuotes);
     }
-    if (count === 0) first = field;
+    if (count === 0) firstEmpty = start === end;
     count++;
   };
   const endRecord = () => {
     if (count === 0) return;
-    if (count === 1 && first === '') {
+    if (count === 1 && firstEmpty) {
       if (header) columns[0]!.pop();
       else headerRow = [];
     } else if (!header) {
       header = headerRow;
-      for (let c = 0; c < header.length; c++) columns.push([]);
+      for (let c = 0; c < header.length; c++) columns.push(new CsvColumn(text));
     } else {
-      for (let c = count; c < columns.length; c++) columns[c]!.push('');
+      for (let c = count; c < columns.length; c++) columns[c]!.pushEmpty();
       lengths.push(count);
     }
     count = 0;
   };
   while (i < n) {
-    let field: string;
     if (text.charCodeAt(i) === 34) {
-      let out = '';
+      const open = i;
       let from = i + 1;
+      let doubled = false;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q < 0) throw new Error(`a quoted field opened at offset ${i} is never closed`);
+        if (q < 0) throw new Error(`a quoted field opened at offset ${open} is never closed`);
         if (text.charCodeAt(q + 1) === 34) {
-          out += text.slice(from, q + 1);
+          doubled = true;
           from = q + 2;
           continue;
         }
-        out += text.slice(from, q);
+        push(open + 1, q, doubled);
         i = q + 1;
         break;
       }
-      field = out;
       const c = text.charCodeAt(i);
       if (i < n && c !== 44 && c !== 10 && c !== 13) {
         throw new Error(
@@ -81,14 +147,13 @@ export function parseCsvColumns(text: string): CsvColumns | undefined {
         if (c === 44 || c === 10 || c === 13) break;
         j++;
       }
-      field = text.slice(i, j);
+      push(i, j, false);
       i = j;
     }
-    push(field);
     const c = text.charCodeAt(i);
     if (c === 44) {
       i++;
-      if (i === n) push('');
+      if (i === n) push(n, n, false);
       continue;
     }
     if (c === 13 && text.charCodeAt(i + 1) === 10) i += 2;
