@@ -426,35 +426,29 @@ export class Anonymizer {
     const masked = await this.columns(columns, found, earlier, signal);
     const original = table.columns;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    // Every field and separator in one array, joined once: no string per line that would outlive the loop
-    // (most fields are one shared string: a redacted column's, a comma), and no character copied twice.
-    let size = header.length * 2;
-    for (let r = 0; r < lengths.length; r++) size += lengths[r]! * 2;
-    const pieces: string[] = new Array(size);
-    let p = 0;
-    for (let c = 0; c < header.length; c++) {
-      if (c > 0) pieces[p++] = ',';
-      pieces[p++] = csvField(header[c]!);
-    }
+    // One string per line, joined once: the result is flat (it is encoded next). (One array of every field
+    // joined at once makes fewer strings but joins about half as fast.)
+    const lines: string[] = new Array(lengths.length + 1);
+    lines[0] = header.map(csvField).join(',');
+    const cells: string[] = [];
     // Each column's last value and its field: a redacted column repeats one string.
     const lastValue: (string | undefined)[] = new Array(masked.length);
     const lastField: string[] = new Array(masked.length);
     for (let r = 0; r < lengths.length; r++) {
-      pieces[p++] = eol;
       const n = lengths[r]!;
+      cells.length = n;
       for (let c = 0; c < n; c++) {
-        if (c > 0) pieces[p++] = ',';
         const value = masked[c]![r] ?? original[c]!.at(r)!;
         if (value !== lastValue[c]) {
           lastValue[c] = value;
           lastField[c] = csvField(value);
         }
-        pieces[p++] = lastField[c]!;
+        cells[c] = lastField[c]!;
       }
+      lines[r + 1] = cells.join(',');
     }
-    pieces.length = p;
-    if (text.endsWith('\n')) pieces[p] = eol;
-    const content = pieces.join('');
+    let content = lines.join(eol);
+    if (text.endsWith('\n')) content += eol;
     return { content, samples: lengths.length };
   }
 
