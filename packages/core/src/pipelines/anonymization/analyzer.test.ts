@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Analyzer, type Detection } from './analyzer.js';
-import { digitRuns } from './digits.js';
+import { Analyzer, analysisContext, type Detection, digitView } from './analyzer.js';
+import { digitRuns, digitRunsOf } from './digits.js';
 import { PII_TYPES } from './recognizers/index.js';
 import {
   AFTER_CUE,
@@ -464,6 +464,37 @@ describe('address cues', () => {
         }
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('digit views', () => {
+  it('carry the digit runs a scan of the view finds', () => {
+    const token = fc.constantFrom(
+      'a',
+      'word ',
+      ' ',
+      '\n',
+      '1',
+      '42',
+      '2024-01-05',
+      '😀',
+      'é',
+      '9'.repeat(12),
+      'x'.repeat(30),
+    );
+    const text = fc.array(token, { maxLength: 60 }).map((ts) => ts.join(''));
+    const window = fc.record({
+      before: fc.integer({ min: 0, max: 40 }),
+      after: fc.integer({ min: 0, max: 40 }),
+    });
+    fc.assert(
+      fc.property(text, window, (t, w) => {
+        const ctx = analysisContext(t);
+        const view = digitView(t, [], digitRunsOf(ctx), w, ctx);
+        expect(digitRunsOf(view.ctx)).toEqual(digitRuns(view.ctx.text));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { boosted, hasContext } from './context.js';
-import { digitRunsOf } from './digits.js';
+import { digitRunsOf, knownDigitRuns } from './digits.js';
 import { mergeEntities } from './merge.js';
 import type { Detector } from './methods.js';
 import { type PiiType, prepareRecognizers, recognizers } from './recognizers/index.js';
@@ -125,7 +125,7 @@ function standardWindow(window: DigitWindow): DigitWindow {
 const PART_SEPARATOR = '\n\n';
 
 /** The parts of a text around its digits, joined by PART_SEPARATOR, and where each part came from. */
-interface View {
+export interface View {
   ctx: AnalysisContext;
   /** Start of each part in the view. */
   starts: number[];
@@ -137,8 +137,12 @@ interface View {
 /** A view that would keep more than this share of a text is not built: the text is analysed whole. */
 const VIEW_MAX_SHARE = 0.75;
 
-/** The parts of `text` within `window` of a digit (overlapping windows merged), as one text. */
-function digitView(
+/**
+ * The parts of `text` within `window` of a digit (overlapping windows merged), as one text. The view's
+ * digit runs are the text's, moved (no part cuts a run: a run that reaches into a window is in it), so the
+ * recognizers that read them do not scan the view again. Exported for tests.
+ */
+export function digitView(
   text: string,
   hints: readonly string[],
   runs: readonly number[],
@@ -161,10 +165,13 @@ function digitView(
   const starts: number[] = [];
   const offsets: number[] = [];
   const lengths: number[] = [];
+  const viewRuns: number[] = [];
   let at = 0;
   let start = -1;
   let end = -1;
-  const flush = () => {
+  // The runs of the part being gathered: runs[firstRun] up to the one before the part is flushed.
+  let firstRun = 0;
+  const flush = (endRun: number) => {
     if (start < 0) return;
     // Not inside a surrogate pair (a look-behind or look-ahead would read half a character).
     if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start--;
@@ -174,6 +181,8 @@ function digitView(
     offsets.push(start);
     lengths.push(end - start);
     parts.push(text.slice(start, end));
+    const shift = at - start;
+    for (let r = firstRun; r < endRun; r += 2) viewRuns.push(runs[r]! + shift, runs[r + 1]! + shift);
     at += end - start;
   };
   for (let i = 0; i < runs.length; i += 2) {
@@ -181,13 +190,15 @@ function digitView(
     const e = Math.min(text.length, runs[i + 1]! + window.after);
     if (start >= 0 && s <= end) end = Math.max(end, e);
     else {
-      flush();
+      flush(i);
       start = s;
       end = e;
+      firstRun = i;
     }
   }
-  flush();
+  flush(runs.length);
   const ctx = analysisContext(parts.join(PART_SEPARATOR), hints, text);
+  knownDigitRuns(ctx, viewRuns);
   return { ctx, starts, offsets, lengths };
 }
 

@@ -16,7 +16,14 @@ export function digitRuns(text: string): number[] {
   return runs;
 }
 
+const DIGIT_RUNS = 'digit-runs';
+
 /** The digit runs of the text of `ctx`, found once per text for the analyzer and the recognizers that use them. */
 export function digitRunsOf(ctx: AnalysisContext): number[] {
-  return ctx.memo('digit-runs', () => digitRuns(ctx.text));
+  return ctx.memo(DIGIT_RUNS, () => digitRuns(ctx.text));
+}
+
+/** Gives `ctx` its digit runs when they are known without a scan (a view's, moved from its text's). */
+export function knownDigitRuns(ctx: AnalysisContext, runs: number[]): void {
+  ctx.memo(DIGIT_RUNS, () => runs);
 }
