@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { NotFoundError } from '@openframer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeS3, startFakeS3 } from '../../test/support/s3.js';
@@ -11,11 +12,6 @@ import { LocalBlobStore } from './local.js';
 import { S3BlobStore } from './s3.js';
 import type { BlobStore } from './store.js';
 
-const readAll = async (stream: Readable): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-};
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 let s3: FakeS3;
@@ -63,22 +59,22 @@ describe.each(stores)('%s blob store', (_kind, make) => {
       size: 13,
       sha256: sha256('one two three'),
     });
-    expect((await readAll(await store.get('datasets/d1/a.csv'))).toString()).toBe(text);
-    expect(await readAll(await store.get('datasets/d1/b.bin'))).toEqual(bytes);
-    expect((await readAll(await store.get('datasets/d1/c.txt'))).toString()).toBe('one two three');
+    expect((await buffer(await store.get('datasets/d1/a.csv'))).toString()).toBe(text);
+    expect(await buffer(await store.get('datasets/d1/b.bin'))).toEqual(bytes);
+    expect((await buffer(await store.get('datasets/d1/c.txt'))).toString()).toBe('one two three');
     expect(await store.stat('datasets/d1/b.bin')).toEqual({ size: 1000 });
   });
 
   it('stores an empty blob', async () => {
     expect(await store.put('empty/e.txt', '')).toEqual({ size: 0, sha256: sha256('') });
     expect(await store.stat('empty/e.txt')).toEqual({ size: 0 });
-    expect((await readAll(await store.get('empty/e.txt'))).length).toBe(0);
+    expect((await buffer(await store.get('empty/e.txt'))).length).toBe(0);
   });
 
   it('overwrites a blob whole', async () => {
     await store.put('over/x.txt', 'first version, longer');
     await store.put('over/x.txt', 'second');
-    expect((await readAll(await store.get('over/x.txt'))).toString()).toBe('second');
+    expect((await buffer(await store.get('over/x.txt'))).toString()).toBe('second');
   });
 
   it('reports a missing blob: stat undefined, get NotFoundError, delete is a no-op', async () => {
@@ -98,7 +94,7 @@ describe.each(stores)('%s blob store', (_kind, make) => {
     await writeFile(path, 'a,b\n1,2\n');
     expect(await store.putFile('files/f1/data.csv', path)).toEqual({ size: 8, sha256: sha256('a,b\n1,2\n') });
     await expect(stat(path)).rejects.toThrow();
-    expect((await readAll(await store.get('files/f1/data.csv'))).toString()).toBe('a,b\n1,2\n');
+    expect((await buffer(await store.get('files/f1/data.csv'))).toString()).toBe('a,b\n1,2\n');
   });
 
   it('counts and deletes by prefix, leaving neighbours alone', async () => {
@@ -143,7 +139,7 @@ describe.each(stores)('%s blob store', (_kind, make) => {
     const info = await store.put('big/b1/data.bin', Readable.from(chunks));
     expect(info).toEqual({ size: 12 * 1024 * 1024, sha256: hash.digest('hex') });
     expect(await store.stat('big/b1/data.bin')).toEqual({ size: 12 * 1024 * 1024 });
-    const back = await readAll(await store.get('big/b1/data.bin'));
+    const back = await buffer(await store.get('big/b1/data.bin'));
     expect(sha256(back)).toBe(info.sha256);
   });
 
@@ -237,7 +233,7 @@ describe('local blob store files', () => {
       size: 5,
       sha256: sha256('three'),
     });
-    expect((await readAll(await store.get('a/b/d.txt'))).toString()).toBe('two ünïcode');
+    expect((await buffer(await store.get('a/b/d.txt'))).toString()).toBe('two ünïcode');
     expect(await readdir(join(dataDir, 'tmp'))).toEqual([]);
   });
 

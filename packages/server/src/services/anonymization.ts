@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import {
   type AnonymizableFormat,
   type AnonymizedFileOutcome,
@@ -322,7 +323,7 @@ export class AnonymizationService {
       contents.push({
         name: f.name,
         folder: f.folder,
-        content: await readAll(await this.blobs.get(f.blob_key)),
+        content: await buffer(await this.blobs.get(f.blob_key)),
       });
     }
     return this.datasets.createFromFiles(principal, {
@@ -505,7 +506,7 @@ export class AnonymizationService {
       const { key, format } = textOf(source);
       const outcome: AnonymizedFileOutcome = key
         ? await anonymizer.anonymizeFile(
-            { path: source.path, format, bytes: await readAll(await this.blobs.get(key)) },
+            { path: source.path, format, bytes: await buffer(await this.blobs.get(key)) },
             job.signal,
             // Only the entities the run reports are made into objects (the summary counts them all): what
             // is left of its 10,000 before the file still being stored (the run keeps the first in order).
@@ -650,11 +651,4 @@ function textOf(source: { file_type: string; blob_key: string; text_blob_key: st
     format: (isPdf ? 'txt' : source.file_type) as AnonymizableFormat,
     key: isPdf ? source.text_blob_key : source.blob_key,
   };
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
 }

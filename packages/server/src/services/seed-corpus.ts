@@ -1,15 +1,13 @@
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { type DatasetType, readTableRecords, type SeedCorpus } from '@openframer/core';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/store.js';
 import type { Database } from '../db/index.js';
 
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\ufeff/, '');
+/** A document's text (UTF-8, without a byte-order mark). */
+async function readText(stream: Readable): Promise<string> {
+  return (await buffer(stream)).toString('utf8').replace(/^\ufeff/, '');
 }
 
 /**
@@ -49,7 +47,7 @@ export async function loadSeedCorpus(
   const documents = [];
   for (const file of files) {
     const key = file.text_blob_key ?? file.blob_key;
-    documents.push({ path: file.path, folder: file.folder, text: await readAll(await blobs.get(key)) });
+    documents.push({ path: file.path, folder: file.folder, text: await readText(await blobs.get(key)) });
   }
   return { datasetType, documents };
 }
