@@ -83,7 +83,14 @@ const UNIT_SEPARATOR = `\n\n${UNIT_BOUNDARY}\n\n`;
 /** The same for NER, whose rules read the words before a name: a blank line wider than they look. */
 const WIDE_UNIT_SEPARATOR = `\n${' '.repeat(70)}\n`;
 /** A column's values: an array, or a CSV column read field by field. */
-type ColumnValues = { readonly length: number; at(index: number): string | undefined };
+type ColumnValues = {
+  readonly length: number;
+  at(index: number): string | undefined;
+  /** isEmptyValue of a value, when the column can tell without making its string. */
+  isEmptyAt?(index: number): boolean;
+  /** True when a value surely has no white space at either end (its string need not be made). */
+  isTrimmedAt?(index: number): boolean;
+};
 
 /** The entities of a unit where none were found (shared: most values of a column have none). */
 const NONE: Entity<PiiType>[] = [];
@@ -332,7 +339,9 @@ export class Anonymizer {
     const detectColumn = async ({ header, values }: (typeof columns)[number], stop: AbortSignal) => {
       const hints = header ? [header] : [];
       const filledAt: number[] = [];
-      for (let i = 0; i < values.length; i++) if (!isEmptyValue(values.at(i)!)) filledAt.push(i);
+      if (values.isEmptyAt) {
+        for (let i = 0; i < values.length; i++) if (!values.isEmptyAt(i)) filledAt.push(i);
+      } else for (let i = 0; i < values.length; i++) if (!isEmptyValue(values.at(i)!)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
       const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values.at(i)!);
       const votes = await this.detectUnits(sample, hints, stop);
@@ -377,6 +386,12 @@ export class Anonymizer {
               ? operator.apply({ label: type, value: '', config })
               : undefined;
             for (const i of filledAt) {
+              // A redacted value with nothing to trim: its string is not needed.
+              if (same !== undefined && values.isTrimmedAt?.(i)) {
+                out[i] = same;
+                if (!found.full) found.keep({ start: 0, end: values.at(i)!.length, label: type, score });
+                continue;
+              }
               const value = values.at(i)!;
               const start = trimmedStart(value);
               const end = trimmedEnd(value);

@@ -16,19 +16,27 @@ const EMPTY_MAX = 9;
 
 const printable = (c: number) => c > 32 && c < 127;
 
-export function isEmptyValue(value: string): boolean {
-  if (value.length === 0) return true;
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  // Not padded with white space (printable ASCII at both ends), and longer than any empty marker or
-  // starting with a character none of them starts with (`n`, `u`, `-`): not empty.
-  if (
+/**
+ * True when a value of `length` characters whose first and last are `first` and `last` (char codes) is
+ * surely not empty: not padded with white space (printable ASCII at both ends), and longer than any empty
+ * marker or starting with a character none of them starts with (`n`, `u`, `-`). False when it may be.
+ */
+export function surelyFilled(first: number, last: number, length: number): boolean {
+  return (
     printable(first) &&
     printable(last) &&
-    (value.length > EMPTY_MAX ||
-      (first !== 110 && first !== 78 && first !== 117 && first !== 85 && first !== 45))
-  )
-    return false;
+    (length > EMPTY_MAX || (first !== 110 && first !== 78 && first !== 117 && first !== 85 && first !== 45))
+  );
+}
+
+/** True when both ends of a value are printable ASCII: it has no white space to trim. */
+export function surelyTrimmed(first: number, last: number): boolean {
+  return printable(first) && printable(last);
+}
+
+export function isEmptyValue(value: string): boolean {
+  if (value.length === 0) return true;
+  if (surelyFilled(value.charCodeAt(0), value.charCodeAt(value.length - 1), value.length)) return false;
   return EMPTY.has(value.trim().toLowerCase());
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isEmptyValue } from './columns.js';
 import { csvField, parseCsvColumns } from './csv.js';
 
 /**
@@ -131,6 +132,48 @@ describe('parseCsvColumns', () => {
         });
         // Read one field at a time as well (past the end: undefined, as an array's `at`).
         for (const column of table.columns) expect(column.at(column.length)).toBeUndefined();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('tells empty and trimmed fields from where they are as from their strings', () => {
+    const text = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          'null',
+          'N/A',
+          '-',
+          'nan',
+          'none ',
+          ' x',
+          'y\t',
+          '""',
+          '"',
+          ',',
+          '\n',
+          'undefined1',
+        ),
+        {
+          maxLength: 30,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        let table: ReturnType<typeof parseCsvColumns>;
+        try {
+          table = parseCsvColumns(t);
+        } catch {
+          return;
+        }
+        for (const column of table?.columns ?? [])
+          for (let i = 0; i < column.length; i++) {
+            const value = column.at(i)!;
+            expect(column.isEmptyAt(i)).toBe(isEmptyValue(value));
+            if (column.isTrimmedAt(i)) expect(value.length > 0 && value.trim() === value).toBe(true);
+          }
       }),
       { numRuns: 3000 },
     );
