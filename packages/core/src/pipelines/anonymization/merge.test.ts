@@ -50,32 +50,36 @@ describe('mergeEntities', () => {
     );
   });
   it('resolves cluster by cluster what one greedy pass over all the spans resolves', () => {
-    // The reference: same-label overlaps joined (best score, furthest end), then every span ranked at once
+    // The reference: same-label overlaps joined (best score, widest reach), then every span ranked at once
     // (score, length, start) and kept unless it overlaps one kept before it.
     const reference = (spans: readonly Entity[]) => {
-      const joined: Entity[] = [];
-      for (const label of new Set(spans.map((s) => s.label))) {
-        const list = spans
-          .filter((s) => s.label === label)
-          .sort((a, b) => a.start - b.start || b.end - a.end);
-        let current: Entity | undefined;
-        for (const s of list) {
-          if (current && s.start < current.end) {
-            if (s.end > current.end || s.score > current.score)
-              current = {
-                ...current,
-                end: Math.max(current.end, s.end),
-                score: Math.max(current.score, s.score),
-              };
-          } else {
-            if (current) joined.push(current);
-            current = s;
+      // Any two overlapping spans of a label become one, until none overlap.
+      const joined: Entity[] = spans.map((s) => ({ ...s }));
+      for (let merged = true; merged; ) {
+        merged = false;
+        for (let i = 0; i < joined.length && !merged; i++)
+          for (let j = i + 1; j < joined.length && !merged; j++) {
+            const a = joined[i]!;
+            const b = joined[j]!;
+            if (a.label !== b.label || !(a.start < b.end && b.start < a.end)) continue;
+            joined[i] = {
+              ...a,
+              start: Math.min(a.start, b.start),
+              end: Math.max(a.end, b.end),
+              score: Math.max(a.score, b.score),
+            };
+            joined.splice(j, 1);
+            merged = true;
           }
-        }
-        if (current) joined.push(current);
       }
+      // Spans of equal rank: the label met first wins.
+      const labels = [...new Set(spans.map((s) => s.label))];
       const ranked = [...joined].sort(
-        (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
+        (a, b) =>
+          b.score - a.score ||
+          b.end - b.start - (a.end - a.start) ||
+          a.start - b.start ||
+          labels.indexOf(a.label) - labels.indexOf(b.label),
       );
       const kept: Entity[] = [];
       for (const s of ranked) if (!kept.some((k) => k.start < s.end && s.start < k.end)) kept.push(s);
