@@ -26,6 +26,24 @@ async function ok(a: Anonymizer, path: string, format: 'csv' | 'json' | 'jsonl' 
   return out;
 }
 
+describe('cancellation', () => {
+  it('refuses a file once the signal has aborted, and stops a long one when it aborts', async () => {
+    const a = await anonymizer({ method: 'heuristics', fallback: { type: 'REDACT' } });
+    const file = { path: 'n.txt', format: 'txt' as const, bytes: 'Call 415-555-0100 or mail a@b.co.\n' };
+    const reason = new Error('run canceled');
+    await expect(a.anonymizeFile(file, AbortSignal.abort(reason))).rejects.toBe(reason);
+
+    // About 4 MB of text: several yields to the event loop, where the abort (a timer) is seen.
+    const line = 'Patient Ana Silva, SSN 123-45-6789, lives at 12 Main St, Springfield, IL 62704.\n';
+    const long = { path: 'long.txt', format: 'txt' as const, bytes: line.repeat(50_000) };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 0);
+    await expect(a.anonymizeFile(long, controller.signal)).rejects.toBe(reason);
+    // The anonymizer is still usable afterwards.
+    expect((await a.anonymizeFile(file)).ok).toBe(true);
+  });
+});
+
 describe('CSV', () => {
   it('writes back the fields it leaves alone as they read, whatever the quoting, line ends and widths', async () => {
     // Emails only, and no `@` in any field: nothing is found, every field is written back. The writer reads

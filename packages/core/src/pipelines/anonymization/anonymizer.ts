@@ -178,6 +178,7 @@ export class Anonymizer {
     signal: AbortSignal | undefined,
     keepEntities: number,
   ): Promise<FileOutcome> {
+    signal?.throwIfAborted();
     const decoded = decode(input.bytes);
     if ('error' in decoded) return { ok: false, error: `${input.path}: ${decoded.error}` };
     const { text, bom } = decoded;
@@ -534,9 +535,14 @@ export class Anonymizer {
     });
   }
 
+  /**
+   * Yields to the event loop when YIELD_MS have passed since the last time, and stops if `signal` has aborted
+   * by then. The signal is read only then (an abort is seen within YIELD_MS): every AbortSignal has a hidden
+   * class of its own, and reading one on every call made V8 deoptimize and recompile the large callers.
+   */
   private async breathe(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
     if (Date.now() - this.lastYield < YIELD_MS) return;
+    signal?.throwIfAborted();
     await new Promise((resolve) => setImmediate(resolve));
     this.lastYield = Date.now();
     signal?.throwIfAborted();
