@@ -11,7 +11,7 @@ import {
   voteColumnType,
 } from './columns.js';
 import { UNIT_BOUNDARY } from './context.js';
-import { type CsvColumns, csvField, parseCsvColumns } from './csv.js';
+import { type CsvColumn, type CsvColumns, csvField, parseCsvColumns } from './csv.js';
 import type { AnalyzerSpec, DetectionPool } from './detection-pool.js';
 import { LlmDetector } from './llm.js';
 import { mergeEntities } from './merge.js';
@@ -440,30 +440,9 @@ export class Anonymizer {
     const { header, lengths } = table;
     const columns = table.columns.map((values, c) => ({ header: header[c] ?? '', values }));
     const masked = await this.columns(columns, found, earlier, signal);
-    const original = table.columns;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    // One string per line, joined once: the result is flat (it is encoded next). (One array of every field
-    // joined at once makes fewer strings but joins about half as fast.)
-    const lines: string[] = new Array(lengths.length + 1);
-    lines[0] = header.map(csvField).join(',');
-    const cells: string[] = [];
-    // Each column's last value and its field: a redacted column repeats one string.
-    const lastValue: (string | undefined)[] = new Array(masked.length);
-    const lastField: string[] = new Array(masked.length);
-    for (let r = 0; r < lengths.length; r++) {
-      const n = lengths[r]!;
-      cells.length = n;
-      for (let c = 0; c < n; c++) {
-        const value = masked[c]![r] ?? original[c]!.at(r)!;
-        if (value !== lastValue[c]) {
-          lastValue[c] = value;
-          lastField[c] = csvField(value);
-        }
-        cells[c] = lastField[c]!;
-      }
-      lines[r + 1] = cells.join(',');
-    }
-    let content = lines.join(eol);
+    // One string per line, joined once: the result is flat (it is encoded next).
+    let content = csvLines(header, lengths, masked, table.columns).join(eol);
     if (text.endsWith('\n')) content += eol;
     return { content, samples: lengths.length };
   }
@@ -536,17 +515,51 @@ export class Anonymizer {
   }
 
   /**
-   * Yields to the event loop when YIELD_MS have passed since the last time, and stops if `signal` has aborted
-   * by then. The signal is read only then (an abort is seen within YIELD_MS): every AbortSignal has a hidden
-   * class of its own, and reading one on every call made V8 deoptimize and recompile the large callers.
+   * Yields to the event loop when YIELD_MS have passed since the last time, then stops if `signal` has
+   * aborted (an abort is seen within YIELD_MS). The signal is read only after the yield, in this function's
+   * own frame: every AbortSignal has a hidden class of its own, and reading one in the part of this function
+   * that V8 inlines into its large callers made it deoptimize and recompile them.
    */
   private async breathe(signal?: AbortSignal): Promise<void> {
     if (Date.now() - this.lastYield < YIELD_MS) return;
-    signal?.throwIfAborted();
     await new Promise((resolve) => setImmediate(resolve));
     this.lastYield = Date.now();
     signal?.throwIfAborted();
   }
+}
+
+/**
+ * The lines of a table written back: the header, then each record's fields, masked or as they were. (In a
+ * function of its own so that the loop is all there is: V8 compiles a long loop while it runs, and code
+ * after it that had not run yet made that compiled code bail out on every table.)
+ */
+function csvLines(
+  header: readonly string[],
+  lengths: readonly number[],
+  masked: readonly (readonly (string | undefined)[])[],
+  original: readonly CsvColumn[],
+): string[] {
+  // (One array of every field joined at once makes fewer strings but joins about half as fast.)
+  const lines: string[] = new Array(lengths.length + 1);
+  lines[0] = header.map(csvField).join(',');
+  const cells: string[] = [];
+  // Each column's last value and its field: a redacted column repeats one string.
+  const lastValue: (string | undefined)[] = new Array(masked.length);
+  const lastField: string[] = new Array(masked.length);
+  for (let r = 0; r < lengths.length; r++) {
+    const n = lengths[r]!;
+    cells.length = n;
+    for (let c = 0; c < n; c++) {
+      const value = masked[c]![r] ?? original[c]!.at(r)!;
+      if (value !== lastValue[c]) {
+        lastValue[c] = value;
+        lastField[c] = csvField(value);
+      }
+      cells[c] = lastField[c]!;
+    }
+    lines[r + 1] = cells.join(',');
+  }
+  return lines;
 }
 
 class FileProblem extends Error {}
