@@ -48,8 +48,9 @@ interface Waiter {
  * refused level is the number of calls in flight when the throttle came back, if that is under the limit
  * (RFC 5681 halves the flight size, not the window): slow start overshoots the provider's cap by the calls
  * it started while the first refusal was on its way, and a limit cut from there stays above the cap. The
- * limit only decreases once per congestion window: a throttle from a call that started before the last decrease says
- * nothing new, and decreasing for each of them would collapse the limit to `min` after one burst.
+ * limit only decreases once per congestion window: a throttle from a call that started before the last
+ * decrease says nothing new, and decreasing for each of them would collapse the limit to `min` after one
+ * burst.
  *
  * After a decrease the limiter remembers the level that was refused (the ceiling) and, like TCP CUBIC,
  * climbs back quickly (a slot per success) to just under it, then probes above it slowly: plain additive
