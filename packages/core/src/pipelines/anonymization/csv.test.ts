@@ -123,7 +123,7 @@ describe('parseCsvColumns', () => {
         const table = columns.value!;
         expect({
           header: table.header,
-          columns: table.columns.map((c) => c.toArray()),
+          columns: table.columns.map((c) => Array.from({ length: c.length }, (_, i) => c.at(i))),
           lengths: table.lengths,
         }).toEqual({
           header,

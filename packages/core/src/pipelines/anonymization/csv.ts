@@ -14,6 +14,12 @@ export interface CsvColumns {
   lengths: number[];
 }
 
+/** The field whose content is text[start, end): as it is, or with each `""` read as one quote. */
+function fieldText(text: string, start: number, end: number, doubledQuotes: boolean): string {
+  const raw = text.slice(start, end);
+  return doubledQuotes ? raw.replaceAll('""', '"') : raw;
+}
+
 /**
  * The fields of one column, kept as where they are in the text and read when asked for: a large table's
  * cells are not all made into strings that live as long as the table (most are only redacted, or written
@@ -45,8 +51,7 @@ export class CsvColumn {
     if (index >= this.#length) return undefined;
     const start = this.#starts[index]!;
     const end = this.#ends[index]!;
-    if (end >= 0) return this.text.slice(start, end);
-    return this.text.slice(start, -end - 1).replaceAll('""', '"');
+    return end >= 0 ? fieldText(this.text, start, end, false) : fieldText(this.text, start, -end - 1, true);
   }
 
   /** isEmptyValue of field `index`, without making its string when its ends already tell. */
@@ -67,11 +72,6 @@ export class CsvColumn {
     // A field with doubled quotes starts or ends with a quote only if it is one: printable either way.
     const last = end >= 0 ? end : -end - 1;
     return last > start && surelyTrimmed(this.text.charCodeAt(start), this.text.charCodeAt(last - 1));
-  }
-
-  /** Every field, as an array (for tests and small tables). */
-  toArray(): string[] {
-    return Array.from({ length: this.#length }, (_, i) => this.at(i)!);
   }
 
   /** Adds the field whose content is text[start, end); `doubledQuotes` when it is quoted and holds `""`. */
@@ -115,10 +115,8 @@ export function parseCsvColumns(text: string): CsvColumns | undefined {
   let count = 0;
   let firstEmpty = false;
   const push = (start: number, end: number, doubledQuotes: boolean) => {
-    if (!header) {
-      const field = text.slice(start, end);
-      headerRow.push(doubledQuotes ? field.replaceAll('""', '"') : field);
-    } else {
+    if (!header) headerRow.push(fieldText(text, start, end, doubledQuotes));
+    else {
       if (count === columns.length) columns.push(new CsvColumn(text, lengths.length));
       columns[count]!.push(start, end, doubledQuotes);
     }
