@@ -6,6 +6,7 @@ import {
   COLUMN_SAMPLE,
   type ColumnType,
   isEmptyValue,
+  printable,
   sampleValues,
   typedValueEntities,
   voteColumnType,
@@ -340,9 +341,8 @@ export class Anonymizer {
     const detectColumn = async ({ header, values }: (typeof columns)[number], stop: AbortSignal) => {
       const hints = header ? [header] : [];
       const filledAt: number[] = [];
-      if (values.isEmptyAt) {
-        for (let i = 0; i < values.length; i++) if (!values.isEmptyAt(i)) filledAt.push(i);
-      } else for (let i = 0; i < values.length; i++) if (!isEmptyValue(values.at(i)!)) filledAt.push(i);
+      const isEmptyAt = values.isEmptyAt?.bind(values) ?? ((i: number) => isEmptyValue(values.at(i)!));
+      for (let i = 0; i < values.length; i++) if (!isEmptyAt(i)) filledAt.push(i);
       // The sample's indexes, then its values (not a copy of every filled value to sample 100 of them).
       const sample = sampleValues(filledAt, COLUMN_SAMPLE).map((i) => values.at(i)!);
       const votes = await this.detectUnits(sample, hints, stop);
@@ -703,11 +703,11 @@ const round = (n: number) => Math.round(n * 100) / 100;
 /** Where `value` starts without its leading white space (as trimStart counts it). */
 function trimmedStart(value: string): number {
   const c = value.charCodeAt(0);
-  return c > 32 && c < 127 ? 0 : value.length - value.trimStart().length;
+  return printable(c) ? 0 : value.length - value.trimStart().length;
 }
 
 /** Where `value` ends without its trailing white space (as trimEnd counts it). */
 function trimmedEnd(value: string): number {
   const c = value.charCodeAt(value.length - 1);
-  return c > 32 && c < 127 ? value.length : value.trimEnd().length;
+  return printable(c) ? value.length : value.trimEnd().length;
 }

@@ -14,7 +14,8 @@ const EMPTY = new Set(['', 'null', 'none', 'n/a', 'na', 'nan', '-', '--', 'undef
 /** The longest value of EMPTY. */
 const EMPTY_MAX = 9;
 
-const printable = (c: number) => c > 32 && c < 127;
+/** A printable ASCII character (not white space): nothing to trim at that end of a value. */
+export const printable = (c: number) => c > 32 && c < 127;
 
 /**
  * True when a value of `length` characters whose first and last are `first` and `last` (char codes) is
